@@ -1,0 +1,41 @@
+"""Alpha-like 64-bit RISC, running on Unicorn's RISC-V 64 core.
+
+Unicorn has no Alpha core.  RV64IM built without the compressed extension
+keeps what made Alpha Alpha: fixed 32-bit instruction words, a hard-wired
+zero register, no condition flags, no branch delay slots, 64-bit words,
+little-endian.  It differs in encodings and names (Alpha had no integer
+divide; RISC-V has one).  HAL calls use "ecall" in the role of Alpha's
+"call_pal": service number in a7, arguments in a0..a2, result in a0.
+"""
+import capstone as cs
+import unicorn as uc
+
+from hal.isa import Backend, Registers, Trap
+from hal.registry import register
+
+GPRS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+        "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+        "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+        "t3", "t4", "t5", "t6")
+
+ALPHA = register(Backend(
+    name="alpha",
+    title="Alpha-like 64-bit RISC (runs on RISC-V RV64IM, no compressed)",
+    isa_id=4,
+    core="Unicorn RISC-V 64 core (QEMU riscv64) standing in for Alpha",
+    uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,
+    cs_arch=cs.CS_ARCH_RISCV, cs_mode=cs.CS_MODE_RISCV64,
+    bits=64, endian="little", elf_machine="EM_RISCV",
+    regs=Registers(pc="pc", sp="sp", result="a0", service="a7", args=("a0", "a1", "a2"),
+                   dump=GPRS + ("pc",)),
+    trap=Trap(mnemonic="ecall", interrupt=8),
+    fence=b"\x73\x00\x10\x00",                 # ebreak
+    insn_width=4,
+    uc_const="riscv_const", uc_reg_prefix="UC_RISCV_REG_",
+    zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m-c",),
+    exceptions={0: "instruction address misaligned", 1: "instruction access fault",
+                2: "illegal instruction", 3: "breakpoint (ebreak)", 4: "load address misaligned",
+                5: "load access fault", 6: "store address misaligned", 7: "store access fault",
+                8: "ecall from U-mode", 11: "ecall from M-mode"},
+    notes="stand-in for Alpha: fixed 32-bit words, zero register, no flags, no delay slots",
+))

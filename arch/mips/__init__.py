@@ -1,0 +1,1 @@
+"""MIPS32 little-endian: backend.py, start.S, trap.S, link.ld."""

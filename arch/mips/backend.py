@@ -1,0 +1,38 @@
+"""MIPS32 little-endian (as Windows NT ran on the R4000), o32 ABI.
+
+HAL calls use "syscall": service number in $v0, arguments in $a0..$a2,
+result in $v0.  Fixed 4-byte instructions; every branch has a delay slot.
+"""
+import capstone as cs
+import unicorn as uc
+
+from hal.isa import Backend, Registers, Trap
+from hal.registry import register
+
+GPRS = ("zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
+        "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
+        "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7",
+        "t8", "t9", "k0", "k1", "gp", "sp", "fp", "ra")
+
+MIPS = register(Backend(
+    name="mips",
+    title="MIPS32 little-endian (R4000-style, o32 ABI)",
+    isa_id=2,
+    core="Unicorn MIPS core (QEMU mipsel), MIPS32",
+    uc_arch=uc.UC_ARCH_MIPS, uc_mode=uc.UC_MODE_MIPS32 | uc.UC_MODE_LITTLE_ENDIAN,
+    cs_arch=cs.CS_ARCH_MIPS, cs_mode=cs.CS_MODE_MIPS32 | cs.CS_MODE_LITTLE_ENDIAN,
+    bits=32, endian="little", elf_machine="EM_MIPS",
+    regs=Registers(pc="pc", sp="sp", result="v0", service="v0", args=("a0", "a1", "a2"),
+                   dump=GPRS[1:] + ("pc",)),
+    trap=Trap(mnemonic="syscall", interrupt=17),
+    fence=b"\x0d\x00\x00\x00",                 # break
+    insn_width=4,
+    uc_const="mips_const", uc_reg_prefix="UC_MIPS_REG_",
+    zig_target="mipsel-freestanding",
+    zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
+    delay_slots=True,
+    exceptions={16: "break", 17: "syscall", 20: "reserved instruction", 21: "coprocessor unusable",
+                22: "arithmetic overflow", 23: "trap", 12: "address error (load)",
+                13: "address error (store)"},
+    notes="fixed 32-bit words; branch delay slots; $zero register; no flags",
+))

@@ -1,0 +1,40 @@
+"""PowerPC 32-bit big-endian, System V ABI.
+
+HAL calls use "sc": service number in r0, arguments in r3..r5, result in r3.
+Fixed 4-byte instructions; the only big-endian ISA here, which the endian
+guest makes visible.
+"""
+import capstone as cs
+import unicorn as uc
+
+from hal.isa import Backend, Registers, Trap
+from hal.registry import register
+
+
+class PowerPC(Backend):
+    def uc_reg_suffix(self, name: str) -> str:
+        # capstone says r3, Unicorn says UC_PPC_REG_3
+        if name[0] == "r" and name[1:].isdigit():
+            return name[1:]
+        return name.upper()
+
+
+PPC = register(PowerPC(
+    name="ppc",
+    title="PowerPC 32-bit big-endian (System V ABI)",
+    isa_id=3,
+    core="Unicorn PowerPC core (QEMU ppc), 32-bit big-endian",
+    uc_arch=uc.UC_ARCH_PPC, uc_mode=uc.UC_MODE_PPC32 | uc.UC_MODE_BIG_ENDIAN,
+    cs_arch=cs.CS_ARCH_PPC, cs_mode=cs.CS_MODE_32 | cs.CS_MODE_BIG_ENDIAN,
+    bits=32, endian="big", elf_machine="EM_PPC",
+    regs=Registers(pc="pc", sp="r1", result="r3", service="r0", args=("r3", "r4", "r5"),
+                   dump=tuple(f"r{i}" for i in range(32)) + ("lr", "ctr", "pc")),
+    trap=Trap(mnemonic="sc", interrupt=8),
+    fence=b"\x7f\xe0\x00\x08",                 # trap (tw 31,0,0)
+    insn_width=4,
+    uc_const="ppc_const", uc_reg_prefix="UC_PPC_REG_",
+    zig_target="powerpc-freestanding", zig_flags=(),
+    exceptions={2: "machine check", 3: "data storage", 4: "instruction storage",
+                6: "alignment", 7: "program (illegal or trap)", 8: "system call"},
+    notes="fixed 32-bit words; big-endian; condition register; link register",
+))

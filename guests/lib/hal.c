@@ -1,0 +1,85 @@
+/* hal.c: console helpers every guest shares, built on the hal_write service. */
+#include "hal.h"
+
+unsigned long hal_strlen(const char *s)
+{
+    unsigned long n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+void hal_putc(char c)
+{
+    hal_write(&c, 1);
+}
+
+void hal_print(const char *s)
+{
+    hal_write(s, hal_strlen(s));
+}
+
+void hal_puts(const char *s)
+{
+    hal_print(s);
+    hal_putc('\n');
+}
+
+void hal_print_uint(unsigned long v)
+{
+    char buf[24];
+    int i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    hal_write(buf + i, sizeof buf - i);
+}
+
+void hal_print_int(long v)
+{
+    if (v < 0) {
+        hal_putc('-');
+        hal_print_uint(0UL - (unsigned long)v);
+    } else {
+        hal_print_uint((unsigned long)v);
+    }
+}
+
+void hal_print_hex(unsigned long v, int digits)
+{
+    static const char hex[] = "0123456789abcdef";
+    char buf[2 + 16];
+    int n = 0;
+    unsigned long t = v;
+    do {
+        n++;
+        t >>= 4;
+    } while (t);
+    if (digits > 16)
+        digits = 16;
+    if (n < digits)
+        n = digits;
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (int i = n - 1; i >= 0; i--, v >>= 4)
+        buf[2 + i] = hex[v & 15];
+    hal_write(buf, 2 + n);
+}
+
+void *memset(void *dst, int c, unsigned long n)
+{
+    unsigned char *d = dst;
+    while (n--)
+        *d++ = (unsigned char)c;
+    return dst;
+}
+
+void *memcpy(void *dst, const void *src, unsigned long n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    while (n--)
+        *d++ = *s++;
+    return dst;
+}

@@ -1,0 +1,55 @@
+"""Turn a guest's crash into a report a student can act on: what, where, state."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .isa import Backend
+
+# Unicorn error names -> what happened, in words
+UC_ERRORS = {
+    "UC_ERR_READ_UNMAPPED": "read from unmapped memory",
+    "UC_ERR_WRITE_UNMAPPED": "write to unmapped memory",
+    "UC_ERR_FETCH_UNMAPPED": "jumped to unmapped memory",
+    "UC_ERR_READ_PROT": "read from protected memory",
+    "UC_ERR_WRITE_PROT": "write to read-only memory",
+    "UC_ERR_FETCH_PROT": "jumped to non-executable memory",
+    "UC_ERR_READ_UNALIGNED": "misaligned read",
+    "UC_ERR_WRITE_UNALIGNED": "misaligned write",
+    "UC_ERR_FETCH_UNALIGNED": "misaligned instruction fetch",
+    "UC_ERR_INSN_INVALID": "invalid instruction",
+    "UC_ERR_EXCEPTION": "unhandled CPU exception",
+}
+
+
+@dataclass(frozen=True)
+class Fault:
+    reason: str
+    pc: int
+    instruction: str            # disassembled, or "??" where memory is unreadable
+    address: int | None         # the memory access that failed, if any
+    registers: tuple[tuple[str, int], ...]
+
+    def summary(self) -> str:
+        at = f" at address {self.address:#x}" if self.address is not None else ""
+        return f"{self.reason}{at} (pc {self.pc:#x}: {self.instruction})"
+
+    def register_dump(self, digits: int) -> str:
+        return " ".join(f"{name}={value:0{digits}x}" for name, value in self.registers)
+
+
+def disassemble_at(backend: Backend, uc, pc: int) -> str:
+    import capstone
+    try:
+        code = bytes(uc.mem_read(pc, 16 if backend.insn_width is None else backend.insn_width))
+    except Exception:
+        return "?? (unreadable)"
+    md = capstone.Cs(backend.cs_arch, backend.cs_mode)
+    for insn in md.disasm(code, pc, 1):
+        return f"{insn.mnemonic} {insn.op_str}".strip()
+    return "(bytes " + code.hex(" ") + ")"
+
+
+def capture(backend: Backend, uc, reason: str, address: int | None = None) -> Fault:
+    pc = uc.reg_read(backend.reg(backend.regs.pc))
+    regs = tuple((r, uc.reg_read(backend.reg(r))) for r in backend.regs.dump)
+    return Fault(reason, pc, disassemble_at(backend, uc, pc), address, regs)

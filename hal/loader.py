@@ -1,0 +1,129 @@
+"""The ELF loader: check a guest executable thoroughly, then describe what to load.
+
+Guests come from students and from anywhere on disk, so every field we use is
+checked before it is trusted, and every refusal is one clear LoadError.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LoadError
+from .isa import Backend
+from .memmap import MemoryMap
+
+MAX_ELF_BYTES = 64 << 20
+MAX_SEGMENTS = 64
+PF_X = 1
+
+
+@dataclass(frozen=True)
+class Segment:
+    vaddr: int
+    data: bytes
+    memsz: int
+    flags: int
+
+    @property
+    def executable(self) -> bool:
+        return bool(self.flags & PF_X)
+
+
+@dataclass(frozen=True)
+class Image:
+    """A checked, loadable guest: what goes where, and where it starts."""
+    path: Path
+    backend: Backend
+    entry: int
+    segments: tuple[Segment, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
+    """Read and check an ELF executable; raise LoadError with the reason if unusable."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    from . import registry
+
+    path = Path(path)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise LoadError(f"{path}: is a directory, not an ELF file") from None
+    except OSError as e:
+        raise LoadError(f"{path}: cannot read: {e.strerror}") from None
+    if len(blob) > MAX_ELF_BYTES:
+        raise LoadError(f"{path}: {len(blob)} bytes is too large for a guest")
+    if blob[:4] != b"\x7fELF":
+        raise LoadError(f"{path}: not an ELF file (bad magic number)")
+    if len(blob) < 52:
+        raise LoadError(f"{path}: truncated ELF header ({len(blob)} bytes)")
+
+    import io
+    try:
+        elf = ELFFile(io.BytesIO(blob))
+        header = elf.header
+        machine = header["e_machine"]
+        bits = elf.elfclass
+        endian = "little" if elf.little_endian else "big"
+        entry = header["e_entry"]
+        etype = header["e_type"]
+        phnum, phoff, phentsize = header["e_phnum"], header["e_phoff"], header["e_phentsize"]
+    except (ELFError, ValueError, KeyError, OSError, TypeError, AssertionError) as e:
+        raise LoadError(f"{path}: malformed ELF header ({e})") from None
+    except Exception as e:  # pyelftools reports some damage as other exceptions
+        raise LoadError(f"{path}: malformed ELF header ({type(e).__name__})") from None
+
+    backend = registry.for_elf(machine, bits, endian)
+    if backend is None:
+        supported = ", ".join(f"{b.name} ({b.elf_machine} {b.bits}-bit {b.endian})"
+                              for b in registry.backends())
+        raise LoadError(f"{path}: unsupported ISA {machine}, {bits}-bit {endian}-endian "
+                        f"(supported: {supported})")
+    if etype != "ET_EXEC":
+        raise LoadError(f"{path}: not a static executable (e_type {etype}); build with `hal build`")
+    if phnum == 0:
+        raise LoadError(f"{path}: no program headers, nothing to load")
+    if phnum > MAX_SEGMENTS:
+        raise LoadError(f"{path}: {phnum} program headers is absurd (at most {MAX_SEGMENTS})")
+    expected_entsize = 32 if bits == 32 else 56
+    if phentsize != expected_entsize:
+        raise LoadError(f"{path}: program header size {phentsize} is wrong "
+                        f"(expected {expected_entsize})")
+    if phoff + phnum * phentsize > len(blob):
+        raise LoadError(f"{path}: program headers lie past the end of the file (truncated?)")
+
+    segments = []
+    try:
+        headers = [elf.get_segment(i).header for i in range(phnum)]
+    except Exception as e:
+        raise LoadError(f"{path}: malformed program headers ({type(e).__name__})") from None
+    for i, ph in enumerate(headers):
+        if ph["p_type"] != "PT_LOAD" or ph["p_memsz"] == 0:
+            continue
+        off, filesz, memsz, vaddr = ph["p_offset"], ph["p_filesz"], ph["p_memsz"], ph["p_vaddr"]
+        if filesz > memsz:
+            raise LoadError(f"{path}: segment {i} has file size {filesz} > memory size {memsz}")
+        if off + filesz > len(blob):
+            raise LoadError(f"{path}: segment {i} data lies past the end of the file (truncated?)")
+        if not memory.in_ram(vaddr, memsz):
+            raise LoadError(
+                f"{path}: segment {i} at {vaddr:#x}..{vaddr + memsz:#x} lies outside guest memory "
+                f"({memory.ram_base:#x}..{memory.ram_end:#x})")
+        segments.append(Segment(vaddr, blob[off:off + filesz], memsz, ph["p_flags"]))
+    if not segments:
+        raise LoadError(f"{path}: no loadable segments")
+    ordered = sorted(segments, key=lambda s: s.vaddr)
+    for a, b in zip(ordered, ordered[1:]):
+        if a.vaddr + a.memsz > b.vaddr:
+            raise LoadError(f"{path}: segments at {a.vaddr:#x} and {b.vaddr:#x} overlap")
+    if not any(s.executable and s.vaddr <= entry < s.vaddr + s.memsz for s in segments):
+        raise LoadError(f"{path}: entry point {entry:#x} is not inside an executable segment")
+    return Image(path, backend, entry, tuple(ordered))

@@ -1,0 +1,230 @@
+"""One guest virtual machine: its own Unicorn CPU and memory, the HAL services
+it traps into, and exact retired-instruction counting.
+
+A Machine never decides *when* it runs: a driver (hal/runner.py alone, the
+scheduler for many guests) calls run() with a budget of ticks and gets back
+why it stopped.  Blocking services (yield, sleep, send, recv, wait, read) stop
+the machine with a Request that the driver answers through complete().
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Callable
+
+from . import faults, services
+from .console import Console, ConsoleFull
+from .counting import BlockSizer
+from .loader import Image
+from .memmap import PAGE, STOP_ADDRESS, MemoryMap
+
+NO_END = 1 << 63
+
+
+class Stop(enum.Enum):
+    EXITED = "exited"        # hal_exit or return from main
+    FAULTED = "faulted"      # see Machine.fault
+    LIMIT = "limit"          # ran past max_instructions; see Machine.fault
+    BUDGET = "budget"        # used up the ticks it was given; run() again to go on
+    BLOCKED = "blocked"      # asked for a blocking service; see Machine.request
+
+
+@dataclass(frozen=True)
+class Request:
+    """A blocking service call waiting for its driver."""
+    service: services.Service
+    args: tuple[int, ...]
+
+
+class Machine:
+    def __init__(self, image: Image, *, name: str | None = None,
+                 memory: MemoryMap = MemoryMap(), console: Console | None = None,
+                 max_instructions: int | None = None):
+        from unicorn import (UC_HOOK_BLOCK, UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_PROT_ALL,
+                             UC_PROT_EXEC, UC_PROT_READ, Uc)
+
+        self.image = image
+        self.backend = b = image.backend
+        self.name = name or image.name
+        self.memory = memory
+        self.console = console or Console()
+        self.max_instructions = max_instructions
+        self.retired = 0                 # exact count of retired guest instructions
+        self.extra_ticks = 0             # virtual time that passed without running (sleep)
+        self.core_id = 0                 # set by the scheduler
+        self.clock: Callable[[], int] = lambda: self.retired + self.extra_ticks
+        self.exit_code: int | None = None
+        self.fault: faults.Fault | None = None
+        self.request: Request | None = None
+        self.hal_calls = 0
+        self._stop: Stop | None = None
+        self._slice_end = NO_END
+        self._limit = NO_END if max_instructions is None else max_instructions
+        self._block = (0, 0, 0)          # last block: address, size, instructions
+        self._bad_access: int | None = None
+        self._sizer = BlockSizer(b)
+        self._pc = b.reg(b.regs.pc)
+        self._result = b.reg(b.regs.result)
+        self._service = b.reg(b.regs.service)
+        self._args = tuple(b.reg(r) for r in b.regs.args)
+
+        self.uc = uc = Uc(b.uc_arch, b.uc_mode)
+        uc.mem_map(memory.ram_base, memory.size, UC_PROT_ALL)
+        uc.mem_map(memory.fence, PAGE, UC_PROT_READ | UC_PROT_EXEC)
+        uc.mem_write(memory.fence, b.fence * (PAGE // len(b.fence)))
+        for seg in image.segments:
+            uc.mem_write(seg.vaddr, seg.data)
+        b.enter(uc, image.entry, memory.stack_top)
+        uc.hook_add(UC_HOOK_BLOCK, self._on_block)
+        uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
+        uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
+
+    # -- the driver's interface ------------------------------------------------
+    @property
+    def pc(self) -> int:
+        return self.uc.reg_read(self._pc)
+
+    @property
+    def done(self) -> bool:
+        return self.exit_code is not None or self.fault is not None
+
+    def run(self, budget: int | None = None) -> Stop:
+        """Run until the guest exits, faults, blocks or hits its limit, or until
+        it has retired at least `budget` more instructions.  Slices end at a
+        basic-block boundary, so one may overshoot by part of a block; the count
+        is exact whatever the budget.  The instruction limit is never exceeded."""
+        from unicorn import UcError
+
+        if self.done:
+            return Stop.FAULTED if self.fault else Stop.EXITED
+        if self.request is not None:
+            raise RuntimeError(f"{self.name}: run() while a {self.request.service.name} is pending")
+        self._slice_end = self.retired + budget if budget is not None else NO_END
+        self._stop = None
+        self._block = (0, 0, 0)
+        try:
+            self.uc.emu_start(self.pc, STOP_ADDRESS)
+        except UcError as e:
+            self._uncount_rest_of_block()
+            reason = faults.UC_ERRORS.get(_uc_error_name(e.errno), str(e))
+            self._set_fault(reason, self._bad_access)
+            return Stop.FAULTED
+        if self._stop is not None:
+            return self._stop
+        # emu_start returned on its own: the guest reached STOP_ADDRESS
+        self._set_fault("jumped to unmapped memory")
+        return Stop.FAULTED
+
+    def complete(self, result: int | None = None) -> None:
+        """Answer the pending blocking request; the guest resumes after its trap."""
+        if result is not None:
+            self.uc.reg_write(self._result, result & self.backend.word_mask)
+        self.request = None
+
+    # -- Unicorn hooks -----------------------------------------------------------
+    def _on_block(self, uc, address, size, _data):
+        # Unicorn calls this before the block runs, and emu_stop() here keeps
+        # it from running: so a stopped block is not counted, and runs (and
+        # is counted) when the guest resumes.
+        n = self._sizer.count(uc, address, size)
+        if self.retired >= self._slice_end:
+            self._halt(Stop.BUDGET)
+        elif self.retired + n > self._limit:
+            self._halt(Stop.LIMIT, f"exceeded the instruction limit of {self.max_instructions} "
+                                   f"(retired {self.retired}, next block {n} more)")
+        else:
+            self._block = (address, size, n)
+            self.retired += n
+
+    def _on_bad_access(self, uc, access, address, size, value, _data):
+        self._bad_access = address
+        return False
+
+    def _on_interrupt(self, uc, intno, _data):
+        b = self.backend
+        if intno != b.trap.interrupt:
+            self._uncount_rest_of_block()
+            self._halt(Stop.FAULTED, f"{b.exception_name(intno)}"
+                       + (" (ran off the end of RAM into the fence page)" if self._in_fence() else ""))
+            return
+        number = uc.reg_read(self._service)
+        service = services.BY_NUMBER.get(number)
+        if service is None:
+            self._halt(Stop.FAULTED, f"unknown HAL service {number}")
+            return
+        self.hal_calls += 1
+        args = tuple(uc.reg_read(r) for r in self._args[:len(service.args)])
+        if service.blocking:
+            self.request = Request(service, args)
+            self._halt(Stop.BLOCKED)
+            return
+        try:
+            result = getattr(self, "_svc_" + service.name)(*args)
+        except ConsoleFull as e:
+            self._halt(Stop.LIMIT, str(e))
+            return
+        except _GuestMistake as e:
+            self._halt(Stop.FAULTED, str(e))
+            return
+        if result is not None:
+            uc.reg_write(self._result, result & b.word_mask)
+
+    # -- non-blocking services (the blocking ones belong to the driver) ------------
+    def _svc_exit(self, code):
+        self.exit_code = _signed(code, self.backend.bits)
+        self._halt(Stop.EXITED)
+
+    def _svc_write(self, buf, length):
+        if length and not self.memory.in_ram(buf, length):
+            raise _GuestMistake(f"hal_write of {length} bytes at {buf:#x} is outside guest RAM")
+        self.console.write(bytes(self.uc.mem_read(buf, length)) if length else b"")
+        return length
+
+    def _svc_time(self):
+        return self.clock()
+
+    def _svc_core_id(self):
+        return self.core_id
+
+    def _svc_isa_id(self):
+        return self.backend.isa_id
+
+    # -- helpers -----------------------------------------------------------------
+    def _halt(self, why: Stop, reason: str | None = None) -> None:
+        self._stop = why
+        if reason is not None:
+            self._set_fault(reason)
+        self.uc.emu_stop()
+
+    def _set_fault(self, reason: str, address: int | None = None) -> None:
+        if self._in_fence() and "fence" not in reason:
+            reason += " (ran off the end of RAM into the fence page)"
+        self.fault = faults.capture(self.backend, self.uc, reason, address)
+
+    def _in_fence(self) -> bool:
+        return self.memory.fence <= self.pc < self.memory.fence + PAGE
+
+    def _uncount_rest_of_block(self) -> None:
+        """A fault stops a block part-way: un-count the instructions from the PC on."""
+        address, size, n = self._block
+        pc = self.pc
+        if address <= pc < address + size:
+            self.retired -= n - self._sizer.count(self.uc, address, pc - address)
+            self._block = (0, 0, 0)
+
+
+class _GuestMistake(Exception):
+    """A service call with impossible arguments: the guest's fault, not ours."""
+
+
+def _signed(value: int, bits: int) -> int:
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if value >> (bits - 1) else value
+
+
+def _uc_error_name(errno: int) -> str:
+    import unicorn.unicorn_const as k
+    for name in dir(k):
+        if name.startswith("UC_ERR_") and getattr(k, name) == errno:
+            return name
+    return f"UC_ERR_{errno}"

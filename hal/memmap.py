@@ -1,0 +1,70 @@
+"""The guest memory map, the same on every ISA.
+
+    0x0000_0000  +-------------------------+
+                 | unmapped                |  null-pointer guard: any access faults
+    RAM_BASE     +-------------------------+  0x0001_0000, linked here (guests/lib/layout.ld)
+                 | .text .rodata .data     |  loaded from the ELF's PT_LOAD segments
+                 | .bss, free RAM          |
+                 | stack, growing down     |  SP starts at the top, 16-byte aligned
+    ram_end      +-------------------------+  RAM_BASE + memory size
+                 | fence page              |  filled with the ISA's trapping instruction,
+                 |                         |  read/execute only: code that runs off the end
+                 |                         |  of RAM traps here instead of reaching unmapped
+                 |                         |  memory (Unicorn 2.1.4's MIPS core can crash the
+                 |                         |  host there, unicorn-engine/unicorn#2134)
+                 +-------------------------+
+                 | unmapped                |
+    STOP_ADDRESS                              emu_start's `until`: never mapped, never reached
+                                              by a correct guest (MIPS mishandles until values
+                                              at or above 0xC000_0001, so stay below)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PAGE = 0x1000
+RAM_BASE = 0x0001_0000
+DEFAULT_MEMORY = 1 << 20          # 1 MiB of guest RAM
+MIN_MEMORY = 64 << 10
+MAX_MEMORY = 256 << 20
+STACK_ALIGN = 16
+STOP_ADDRESS = 0x7FFF_F000
+
+
+@dataclass(frozen=True)
+class MemoryMap:
+    """Where things are for a guest with `size` bytes of RAM."""
+    size: int = DEFAULT_MEMORY
+
+    @property
+    def ram_base(self) -> int:
+        return RAM_BASE
+
+    @property
+    def ram_end(self) -> int:
+        return RAM_BASE + self.size
+
+    @property
+    def fence(self) -> int:
+        return self.ram_end
+
+    @property
+    def stack_top(self) -> int:
+        return (self.ram_end - STACK_ALIGN) & ~(STACK_ALIGN - 1)
+
+    def in_ram(self, start: int, length: int) -> bool:
+        return RAM_BASE <= start and start + length <= self.ram_end
+
+
+def parse_size(text: str) -> int:
+    """'1M', '512K', '65536' -> bytes; rounded up to a whole page."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    t = text.strip().upper().removesuffix("IB").removesuffix("B")
+    mult = units.get(t[-1:], 1)
+    number = t[:-1] if t[-1:] in units else t
+    if not number.isdigit():
+        raise ValueError(f"not a memory size: '{text}' (try 1M or 512K)")
+    size = int(number) * mult
+    if not MIN_MEMORY <= size <= MAX_MEMORY:
+        raise ValueError(f"memory size {text} is outside {MIN_MEMORY >> 10}K..{MAX_MEMORY >> 20}M")
+    return (size + PAGE - 1) & ~(PAGE - 1)
