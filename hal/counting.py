@@ -24,6 +24,14 @@ class BlockSizer:
         import capstone
         return capstone.Cs(self.backend.cs_arch, self.backend.cs_mode)
 
+    def last_instruction(self, uc, address: int, size: int) -> int:
+        """The address of the last instruction in a block."""
+        width = self.backend.insn_width
+        if width:
+            return address + size - width
+        code = bytes(uc.mem_read(address, size))
+        return [a for a, *_ in self.disassembler.disasm_lite(code, address)][-1]
+
     def count(self, uc, address: int, size: int) -> int:
         width = self.backend.insn_width
         if width:

@@ -42,7 +42,7 @@ def disassemble_at(backend: Backend, uc, pc: int) -> str:
     try:
         code = bytes(uc.mem_read(pc, 16 if backend.insn_width is None else backend.insn_width))
     except Exception:
-        return "?? (unreadable)"
+        return "?? (no memory there)"
     md = capstone.Cs(backend.cs_arch, backend.cs_mode)
     for insn in md.disasm(code, pc, 1):
         return f"{insn.mnemonic} {insn.op_str}".strip()

@@ -48,6 +48,7 @@ class Backend:
     regs: Registers
     trap: Trap
     fence: bytes                 # one instruction that always traps; fills guard pages
+    nop: bytes                   # one instruction that does nothing
     insn_width: int | None       # fixed instruction size in bytes; None if variable
     uc_const: str                # unicorn module holding register ids: "mips_const"
     uc_reg_prefix: str           # their common prefix: "UC_MIPS_REG_"

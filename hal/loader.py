@@ -15,7 +15,7 @@ from .memmap import MemoryMap
 
 MAX_ELF_BYTES = 64 << 20
 MAX_SEGMENTS = 64
-PF_X = 1
+PF_X, PF_W = 1, 2
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class Segment:
     @property
     def executable(self) -> bool:
         return bool(self.flags & PF_X)
+
+    @property
+    def writable(self) -> bool:
+        return bool(self.flags & PF_W)
 
 
 @dataclass(frozen=True)

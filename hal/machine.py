@@ -74,6 +74,7 @@ class Machine:
         uc.mem_write(memory.fence, b.fence * (PAGE // len(b.fence)))
         for seg in image.segments:
             uc.mem_write(seg.vaddr, seg.data)
+        _write_protect(uc, image.segments)
         b.enter(uc, image.entry, memory.stack_top)
         uc.hook_add(UC_HOOK_BLOCK, self._on_block)
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -121,6 +122,11 @@ class Machine:
             self.uc.reg_write(self._result, result & self.backend.word_mask)
         self.request = None
 
+    def fail(self, reason: str) -> None:
+        """End the guest with a fault its driver found (e.g. a request it cannot answer)."""
+        self.request = None
+        self._set_fault(reason)
+
     # -- Unicorn hooks -----------------------------------------------------------
     def _on_block(self, uc, address, size, _data):
         # Unicorn calls this before the block runs, and emu_stop() here keeps
@@ -143,9 +149,8 @@ class Machine:
     def _on_interrupt(self, uc, intno, _data):
         b = self.backend
         if intno != b.trap.interrupt:
-            self._uncount_rest_of_block()
-            self._halt(Stop.FAULTED, f"{b.exception_name(intno)}"
-                       + (" (ran off the end of RAM into the fence page)" if self._in_fence() else ""))
+            self._uncount_rest_of_block(raised=True)
+            self._halt(Stop.FAULTED, b.exception_name(intno))
             return
         number = uc.reg_read(self._service)
         service = services.BY_NUMBER.get(number)
@@ -197,20 +202,48 @@ class Machine:
         self.uc.emu_stop()
 
     def _set_fault(self, reason: str, address: int | None = None) -> None:
-        if self._in_fence() and "fence" not in reason:
+        pc = self.pc
+        if self.memory.fence <= pc < self.memory.fence + PAGE:
             reason += " (ran off the end of RAM into the fence page)"
         self.fault = faults.capture(self.backend, self.uc, reason, address)
 
-    def _in_fence(self) -> bool:
-        return self.memory.fence <= self.pc < self.memory.fence + PAGE
+    def _uncount_rest_of_block(self, raised: bool = False) -> None:
+        """A fault stops a block part-way: count only the instructions before it,
+        and leave the PC on the faulting instruction for the report.
 
-    def _uncount_rest_of_block(self) -> None:
-        """A fault stops a block part-way: un-count the instructions from the PC on."""
+        Memory faults leave the PC on the faulting instruction (or, for a jump
+        to nowhere, on its target, outside the block).  Exceptions an
+        instruction `raised` (break, trap, int3) end their block, and some cores
+        move the PC past or away from them: then the culprit is the block's
+        last instruction."""
         address, size, n = self._block
+        if not size:
+            return
         pc = self.pc
-        if address <= pc < address + size:
-            self.retired -= n - self._sizer.count(self.uc, address, pc - address)
-            self._block = (0, 0, 0)
+        if not address <= pc < address + size:
+            if not raised:
+                return
+            pc = self._sizer.last_instruction(self.uc, address, size)
+            self.uc.reg_write(self._pc, pc)
+        self.retired -= n - self._sizer.count(self.uc, address, pc - address)
+        self._block = (0, 0, 0)
+
+
+def _pages(seg) -> set[int]:
+    return set(range(seg.vaddr & ~(PAGE - 1), seg.vaddr + seg.memsz, PAGE))
+
+
+def _write_protect(uc, segments) -> None:
+    """Make the pages of read-only segments (code, constants) read/execute only,
+    except pages they share with a writable segment.
+
+    Pages stay executable: on MIPS, Unicorn 2.1.4 crashes the host when a
+    branch's delay slot lies on a page it may not execute (#2134), so every
+    executable page must be followed by another one (or by the fence)."""
+    from unicorn import UC_PROT_EXEC, UC_PROT_READ
+    writable = set().union(*(_pages(s) for s in segments if s.writable))
+    for page in sorted(set().union(*(_pages(s) for s in segments if not s.writable)) - writable):
+        uc.mem_protect(page, PAGE, UC_PROT_READ | UC_PROT_EXEC)
 
 
 class _GuestMistake(Exception):

@@ -20,9 +20,9 @@ GPRS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
 
 ALPHA = register(Backend(
     name="alpha",
-    title="Alpha-like 64-bit RISC (runs on RISC-V RV64IM, no compressed)",
+    title="Alpha-like 64-bit RISC",
     isa_id=4,
-    core="Unicorn RISC-V 64 core (QEMU riscv64) standing in for Alpha",
+    core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IM",
     uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,
     cs_arch=cs.CS_ARCH_RISCV, cs_mode=cs.CS_MODE_RISCV64,
     bits=64, endian="little", elf_machine="EM_RISCV",
@@ -30,6 +30,7 @@ ALPHA = register(Backend(
                    dump=GPRS + ("pc",)),
     trap=Trap(mnemonic="ecall", interrupt=8),
     fence=b"\x73\x00\x10\x00",                 # ebreak
+    nop=b"\x13\x00\x00\x00",                # nop (addi zero, zero, 0)
     insn_width=4,
     uc_const="riscv_const", uc_reg_prefix="UC_RISCV_REG_",
     zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m-c",),
@@ -37,5 +38,6 @@ ALPHA = register(Backend(
                 2: "illegal instruction", 3: "breakpoint (ebreak)", 4: "load address misaligned",
                 5: "load access fault", 6: "store address misaligned", 7: "store access fault",
                 8: "ecall from U-mode", 11: "ecall from M-mode"},
-    notes="stand-in for Alpha: fixed 32-bit words, zero register, no flags, no delay slots",
+    notes=("Unicorn has no Alpha core, so this runs on RISC-V RV64IM without compressed "
+           "instructions: like Alpha, fixed 32-bit words, a zero register, no flags, no delay slots"),
 ))

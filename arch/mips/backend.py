@@ -16,9 +16,9 @@ GPRS = ("zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
 
 MIPS = register(Backend(
     name="mips",
-    title="MIPS32 little-endian (R4000-style, o32 ABI)",
+    title="MIPS32 R4000-style, o32 ABI",
     isa_id=2,
-    core="Unicorn MIPS core (QEMU mipsel), MIPS32",
+    core="Unicorn MIPS32 (QEMU mipsel)",
     uc_arch=uc.UC_ARCH_MIPS, uc_mode=uc.UC_MODE_MIPS32 | uc.UC_MODE_LITTLE_ENDIAN,
     cs_arch=cs.CS_ARCH_MIPS, cs_mode=cs.CS_MODE_MIPS32 | cs.CS_MODE_LITTLE_ENDIAN,
     bits=32, endian="little", elf_machine="EM_MIPS",
@@ -26,13 +26,14 @@ MIPS = register(Backend(
                    dump=GPRS[1:] + ("pc",)),
     trap=Trap(mnemonic="syscall", interrupt=17),
     fence=b"\x0d\x00\x00\x00",                 # break
+    nop=b"\x00\x00\x00\x00",                # nop (sll $zero, $zero, 0)
     insn_width=4,
     uc_const="mips_const", uc_reg_prefix="UC_MIPS_REG_",
     zig_target="mipsel-freestanding",
     zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
     delay_slots=True,
-    exceptions={16: "break", 17: "syscall", 20: "reserved instruction", 21: "coprocessor unusable",
-                22: "arithmetic overflow", 23: "trap", 12: "address error (load)",
-                13: "address error (store)"},
+    exceptions={12: "address error (load)", 13: "address error (store)", 16: "debug breakpoint",
+                17: "syscall", 18: "break", 19: "coprocessor unusable",
+                20: "reserved instruction", 21: "arithmetic overflow", 22: "trap"},
     notes="fixed 32-bit words; branch delay slots; $zero register; no flags",
 ))

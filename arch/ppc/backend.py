@@ -21,9 +21,9 @@ class PowerPC(Backend):
 
 PPC = register(PowerPC(
     name="ppc",
-    title="PowerPC 32-bit big-endian (System V ABI)",
+    title="PowerPC 32, System V ABI",
     isa_id=3,
-    core="Unicorn PowerPC core (QEMU ppc), 32-bit big-endian",
+    core="Unicorn PPC32 (QEMU ppc)",
     uc_arch=uc.UC_ARCH_PPC, uc_mode=uc.UC_MODE_PPC32 | uc.UC_MODE_BIG_ENDIAN,
     cs_arch=cs.CS_ARCH_PPC, cs_mode=cs.CS_MODE_32 | cs.CS_MODE_BIG_ENDIAN,
     bits=32, endian="big", elf_machine="EM_PPC",
@@ -31,10 +31,11 @@ PPC = register(PowerPC(
                    dump=tuple(f"r{i}" for i in range(32)) + ("lr", "ctr", "pc")),
     trap=Trap(mnemonic="sc", interrupt=8),
     fence=b"\x7f\xe0\x00\x08",                 # trap (tw 31,0,0)
+    nop=b"\x60\x00\x00\x00",                # nop (ori 0, 0, 0)
     insn_width=4,
     uc_const="ppc_const", uc_reg_prefix="UC_PPC_REG_",
     zig_target="powerpc-freestanding", zig_flags=(),
-    exceptions={2: "machine check", 3: "data storage", 4: "instruction storage",
-                6: "alignment", 7: "program (illegal or trap)", 8: "system call"},
+    exceptions={1: "machine check", 2: "data storage", 3: "instruction storage",
+                5: "alignment", 6: "program (illegal instruction or trap)", 8: "system call"},
     notes="fixed 32-bit words; big-endian; condition register; link register",
 ))

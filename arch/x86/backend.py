@@ -12,9 +12,9 @@ from hal.registry import register
 
 X86 = register(Backend(
     name="x86",
-    title="x86 (i386, 32-bit flat, little-endian)",
+    title="i386, 32-bit flat, cdecl",
     isa_id=1,
-    core="Unicorn x86 core (QEMU i386), 32-bit mode",
+    core="Unicorn x86 (QEMU i386)",
     uc_arch=uc.UC_ARCH_X86, uc_mode=uc.UC_MODE_32,
     cs_arch=cs.CS_ARCH_X86, cs_mode=cs.CS_MODE_32,
     bits=32, endian="little", elf_machine="EM_386",
@@ -24,6 +24,7 @@ X86 = register(Backend(
     ),
     trap=Trap(mnemonic="int 0x2e", interrupt=0x2E),
     fence=b"\x0f\x0b",                          # ud2
+    nop=b"\x90",                                # nop
     insn_width=None,
     uc_const="x86_const", uc_reg_prefix="UC_X86_REG_",
     zig_target="x86-freestanding", zig_flags=("-mcpu=i686",),

@@ -22,10 +22,10 @@ long hal_trap(long service, long a0, long a1, long a2);
 #define HAL_SVC_WAIT      10  /* block until another guest exits; returns its exit code */
 #define HAL_SVC_READ      11  /* read up to len bytes of console input; returns the count, 0 at end */
 
-#define HAL_ISA_X86        1  /* x86 (i386, 32-bit flat, little-endian) */
-#define HAL_ISA_MIPS       2  /* MIPS32 little-endian (R4000-style, o32 ABI) */
-#define HAL_ISA_PPC        3  /* PowerPC 32-bit big-endian (System V ABI) */
-#define HAL_ISA_ALPHA      4  /* Alpha-like 64-bit RISC (runs on RISC-V RV64IM, no compressed) */
+#define HAL_ISA_X86        1  /* i386, 32-bit flat, cdecl */
+#define HAL_ISA_MIPS       2  /* MIPS32 R4000-style, o32 ABI */
+#define HAL_ISA_PPC        3  /* PowerPC 32, System V ABI */
+#define HAL_ISA_ALPHA      4  /* Alpha-like 64-bit RISC */
 
 /* end the guest; code becomes its exit status */
 static inline __attribute__((noreturn)) void hal_exit(long code)

@@ -1,0 +1,26 @@
+# halemu: `make demo` shows one guest on four ISAs; `make test` runs the test suite.
+# Each makes its own virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HAL    := $(VENV)/bin/hal
+
+.PHONY: demo test bench clean
+
+$(VENV)/.installed: pyproject.toml setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(HAL) isas
+	$(HAL) run hello --isa all
+	$(HAL) run fib --isa all
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) build *.egg-info

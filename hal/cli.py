@@ -1,0 +1,181 @@
+"""The `hal` command line.  Heavy modules are imported inside each command so
+that start-up stays fast; every expected failure becomes one line on stderr."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+ISA_HELP = "an ISA name (see `hal isas`) or 'all'"
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="halemu")
+def cli():
+    """halemu: one C guest, four ISAs, one thin HAL.
+
+    Build a guest with `hal build`, run it with `hal run`, and see every ISA
+    with `hal isas`."""
+
+
+@cli.command()
+def isas():
+    """List the ISA backends and the real Unicorn core behind each."""
+    from rich.table import Table
+
+    from . import registry
+    t = Table(title="ISA backends")
+    for col in ("ISA", "what it is", "word, byte order", "HAL trap", "instructions", "runs on"):
+        t.add_column(col)
+    for b in registry.backends():
+        width = f"fixed {b.insn_width * 8}-bit" if b.insn_width else "1 to 15 bytes"
+        t.add_row(b.name, b.title, f"{b.bits}-bit {b.endian}", b.trap.mnemonic,
+                  width + (", delay slots" if b.delay_slots else ""), b.core)
+    con = _console()
+    con.print(t)
+    for b in registry.backends():
+        con.print(f"[bold]{b.name}[/bold]: {b.notes}")
+
+
+@cli.command()
+def services():
+    """List the HAL services a guest can call (guests/include/hal_services.h)."""
+    from rich.table import Table
+
+    from .services import SERVICES
+    t = Table(title="HAL services")
+    for col in ("number", "call", "blocking", "what it does"):
+        t.add_column(col)
+    for s in SERVICES:
+        t.add_row(str(s.number), f"{s.returns} hal_{s.name}({', '.join(s.args)})",
+                  "yes" if s.blocking else "", s.doc)
+    _console().print(t)
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help="write guests/include/hal_services.h instead of printing it")
+@click.option("--check", is_flag=True, help="fail if the committed header is out of date")
+def header(write, check):
+    """Generate hal_services.h from the service table."""
+    from . import paths
+    from .errors import HalError
+    from .header import render_header
+    text = render_header()
+    target = paths.INCLUDE / "hal_services.h"
+    if check:
+        if not target.is_file() or target.read_text() != text:
+            raise HalError(f"{target} is out of date: run `hal header --write`")
+        click.echo(f"{target} is up to date")
+    elif write:
+        target.write_text(text)
+        click.echo(f"wrote {target}")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+def guests():
+    """List the bundled guest programs."""
+    from . import guests as g
+    for name in g.names():
+        first = g.source(name).read_text().splitlines()[0]
+        click.echo(f"{name:10} {first.removeprefix('/* ').removesuffix(' */')}")
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--isa", default="all", show_default=True, help=ISA_HELP)
+def build(source, isa):
+    """Cross-compile a guest (a .c file or a bundled guest's name) with zig."""
+    from pathlib import Path
+
+    from . import build as b
+    from . import guests, registry
+    path = Path(source) if source.endswith(".c") or os.path.sep in source else guests.source(source)
+    backends = registry.backends() if isa == "all" else [registry.get(isa)]
+    for backend, elf in zip(backends, b.build_all(path, backends)):
+        click.echo(f"{backend.name:6} {elf}")
+
+
+@cli.command()
+@click.argument("guest")
+@click.option("--isa", default=None, help=ISA_HELP + " [default: the ELF's own; bundled guests: all]")
+@click.option("--max-instructions", type=click.IntRange(min=1), default=None,
+              help="stop a guest that retires more instructions than this")
+@click.option("--memory", default="1M", show_default=True, help="guest RAM size, e.g. 512K or 4M")
+@click.option("--input", "input_file", type=click.File("rb"), default=None,
+              help="file the guest reads as console input (default: stdin)")
+@click.option("--stats", is_flag=True, help="after a single run, print the instruction count to stderr")
+def run(guest, isa, max_instructions, memory, input_file, stats):
+    """Run a guest: an ELF path (ISA from its header), a C source, or a bundled guest's name.
+
+    With one ISA the guest's output goes straight to stdout and hal exits with
+    the guest's exit code; with --isa all (the default for bundled guests) the
+    ISAs are shown side by side."""
+    from . import memmap, runner
+    from .errors import HalError
+    try:
+        mem = memmap.MemoryMap(memmap.parse_size(memory))
+    except ValueError as e:
+        raise HalError(str(e)) from None
+    images = runner.resolve(guest, isa)
+    stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
+    if len(images) == 1:
+        result = runner.run(images[0], memory=mem, max_instructions=max_instructions,
+                            echo=sys.stdout.buffer, stdin=stdin)
+        if stats:
+            click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
+                       f"{result.hal_calls} HAL calls", err=True)
+        _finish(result)
+        sys.exit(result.status)
+    data = stdin.read() if stdin is not None else None
+    results = [runner.run(img, memory=mem, max_instructions=max_instructions,
+                          stdin=_bytes_io(data)) for img in images]
+    from .report import side_by_side
+    side_by_side(_console(), results)
+    worst = max(results, key=lambda r: (r.fault is not None, r.status != 0))
+    sys.exit(worst.status)
+
+
+def _bytes_io(data):
+    import io
+    return io.BytesIO(data) if data is not None else None
+
+
+def _finish(result) -> None:
+    if result.fault is not None:
+        if result.output and not result.output.endswith(b"\n") and sys.stdout.isatty():
+            click.echo()        # keep the error off the end of the guest's last line
+        click.echo(f"hal: error: {result.error_line()}", err=True)
+        if result.fault.registers:
+            click.echo(f"  registers: {result.fault.register_dump(result.word_digits)}", err=True)
+
+
+def main() -> None:
+    """Entry point: click, with HalError turned into one clean line."""
+    from .errors import HalError
+    try:
+        cli.main(standalone_mode=False)
+    except HalError as e:
+        click.echo(f"hal: error: {e}", err=True)
+        sys.exit(e.exit_status)
+    except click.exceptions.Abort:
+        click.echo("hal: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as e:  # a bug of ours: still one line, unless asked for more
+        if os.environ.get("HALEMU_DEBUG"):
+            raise
+        click.echo(f"hal: internal error: {type(e).__name__}: {e} (set HALEMU_DEBUG=1 for details)",
+                   err=True)
+        sys.exit(70)

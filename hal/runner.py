@@ -1,0 +1,105 @@
+"""Run one guest on its own, start to finish: the driver behind `hal run`.
+
+It answers the blocking services a lone guest can use (yield, sleep, read);
+those that need other guests (send, recv, wait) belong to the scheduler.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from . import build, guests, loader, registry
+from .console import Console
+from .errors import GuestError, HalError
+from .faults import Fault
+from .loader import Image
+from .machine import Machine, Stop
+from .memmap import MemoryMap
+
+
+@dataclass(frozen=True)
+class RunResult:
+    guest: str
+    isa: str
+    output: bytes
+    retired: int
+    hal_calls: int
+    exit_code: int | None
+    fault: Fault | None
+    word_digits: int
+
+    @property
+    def status(self) -> int:
+        """The process exit status this run deserves."""
+        if self.fault is not None:
+            return GuestError.exit_status
+        return (self.exit_code or 0) & 0xFF
+
+    def error_line(self) -> str:
+        assert self.fault is not None
+        return (f"{self.guest} on {self.isa}: {self.fault.summary()} "
+                f"after {self.retired} instructions")
+
+
+def resolve(guest: str, isa: str | None) -> list[Image]:
+    """A bundled guest's name, a C source or an ELF path -> loaded images, one per
+    ISA asked for.  isa is a backend name, "all", or None (ELF: its own ISA;
+    bundled guest or source: all)."""
+    path = Path(guest)
+    if path.suffix == ".c":
+        source = path
+    elif path.suffix == ".elf" or path.is_file() or "/" in guest:
+        image = loader.load(path)
+        if isa not in (None, "all", image.backend.name):
+            raise HalError(f"{path} is a {image.backend.name} ELF file, not {isa}")
+        return [image]
+    else:
+        source = guests.source(guest)
+    backends = registry.backends() if isa in (None, "all") else [registry.get(isa)]
+    return [loader.load(elf) for elf in build.build_all(source, backends)]
+
+
+class _Input:
+    """Console input for hal_read: bytes from a file or stdin, read when asked."""
+
+    def __init__(self, stream: BinaryIO | None):
+        self._stream = stream
+
+    def read(self, n: int) -> bytes:
+        return self._stream.read(n) if self._stream is not None and n else b""
+
+
+def run(image: Image, *, memory: MemoryMap = MemoryMap(), max_instructions: int | None = None,
+        echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> RunResult:
+    """Run `image` to its end; output is kept, and also written to `echo` as it comes."""
+    machine = Machine(image, memory=memory, console=Console(echo=echo),
+                      max_instructions=max_instructions)
+    inp = _Input(stdin)
+    while True:
+        stop = machine.run()
+        if stop is not Stop.BLOCKED:
+            break
+        _answer(machine, inp)
+    return RunResult(machine.name, image.backend.name, machine.console.output, machine.retired,
+                     machine.hal_calls, machine.exit_code, machine.fault,
+                     image.backend.word_bytes * 2)
+
+
+def _answer(machine: Machine, inp: _Input) -> None:
+    req = machine.request
+    name = req.service.name
+    if name == "yield":
+        machine.complete()
+    elif name == "sleep":
+        machine.extra_ticks += req.args[0]
+        machine.complete()
+    elif name == "read":
+        buf, length = req.args
+        length = min(length, machine.memory.ram_end - buf) if machine.memory.in_ram(buf, 1) else 0
+        data = inp.read(length)
+        if data:
+            machine.uc.mem_write(buf, data)
+        machine.complete(len(data))
+    else:
+        machine.fail(f"hal_{name} needs other guests to talk to: run it under the scheduler")

@@ -1,0 +1,31 @@
+"""Shared fixtures: every test that can runs on every registered ISA."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from hal import build, guests, loader, registry
+
+TESTS = Path(__file__).parent
+TEST_GUESTS = TESTS / "guests"
+ISAS = registry.names()
+BUNDLED = guests.names()
+
+
+@pytest.fixture(params=ISAS)
+def backend(request):
+    return registry.get(request.param)
+
+
+@lru_cache(maxsize=None)
+def elf(guest: str, isa: str) -> Path:
+    """A bundled guest's or a test guest's ELF, built once per session."""
+    test_source = TEST_GUESTS / f"{guest}.c"
+    source = test_source if test_source.is_file() else guests.source(guest)
+    return build.build(source, registry.get(isa))
+
+
+def image(guest: str, isa: str):
+    return loader.load(elf(guest, isa))

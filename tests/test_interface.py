@@ -1,0 +1,84 @@
+"""The HAL interface: every backend is complete, and hal/ never names an ISA."""
+import ast
+import re
+from pathlib import Path
+
+import capstone
+import pytest
+
+from hal import paths, registry
+from hal.header import render_header
+from hal.services import SERVICES
+
+HAL = Path(__file__).parent.parent / "hal"
+
+
+def test_four_isas_registered():
+    assert registry.names() == ["x86", "mips", "ppc", "alpha"]
+
+
+def test_isa_ids_unique():
+    ids = [b.isa_id for b in registry.backends()]
+    assert len(set(ids)) == len(ids)
+
+
+def test_registers_resolve(backend):
+    r = backend.regs
+    for name in (r.pc, r.sp, r.result, r.service, *r.args, *r.dump):
+        assert isinstance(backend.reg(name), int), name
+
+
+def test_fence_and_nop_disassemble(backend):
+    md = capstone.Cs(backend.cs_arch, backend.cs_mode)
+    fence = list(md.disasm(backend.fence, 0))
+    nop = list(md.disasm(backend.nop, 0))
+    assert len(fence) == 1 and len(nop) == 1
+    assert nop[0].mnemonic in ("nop", "addi", "ori", "sll")
+
+
+def test_word_and_instruction_width(backend):
+    assert backend.bits in (32, 64)
+    assert backend.insn_width in (None, 4)
+
+
+def _code_words(tree):
+    """Identifiers and non-docstring string constants: what code can branch on."""
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                  and n.body and isinstance(n.body[0], ast.Expr)
+                  and isinstance(n.body[0].value, ast.Constant)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            yield node.lineno, node.value
+        elif isinstance(node, ast.Name):
+            yield node.lineno, node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.lineno, node.attr
+
+
+def test_hal_core_never_names_an_isa():
+    """Comments and docstrings may explain ISAs; code under hal/ may not branch on one."""
+    names = registry.names() + ["i386", "mipsel", "powerpc", "riscv", "UC_ARCH_", "CS_ARCH_"]
+    pattern = re.compile(r"(?<![a-z])(" + "|".join(names) + r")(?![a-z])", re.IGNORECASE)
+    offenders = [f"{f.name}:{line}: {word!r}"
+                 for f in HAL.glob("*.py")
+                 for line, word in _code_words(ast.parse(f.read_text()))
+                 if pattern.search(word)]
+    assert offenders == []
+
+
+def test_service_numbers_unique_and_reserved_ones_block():
+    numbers = [s.number for s in SERVICES]
+    assert len(set(numbers)) == len(numbers)
+    blocking = {s.name for s in SERVICES if s.blocking}
+    assert {"yield", "sleep", "send", "recv"} <= blocking
+    assert {"exit", "write", "time", "core_id", "isa_id"} <= {s.name for s in SERVICES}
+
+
+def test_committed_header_matches_the_service_table():
+    assert (paths.INCLUDE / "hal_services.h").read_text() == render_header()
+
+
+@pytest.mark.parametrize("name", [s.name for s in SERVICES])
+def test_header_declares_every_service(name):
+    assert f"hal_{name}(" in render_header()
