@@ -11,8 +11,12 @@ ISA_HELP = "an ISA name (see `hal isas`) or 'all'"
 
 
 def _console(stderr: bool = False):
+    """Rich output; 120 columns when not on a terminal, so files and tests see
+    the same layout every time."""
     from rich.console import Console
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 120
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -179,3 +183,13 @@ def main() -> None:
         click.echo(f"hal: internal error: {type(e).__name__}: {e} (set HALEMU_DEBUG=1 for details)",
                    err=True)
         sys.exit(70)
+
+
+def _register_subcommands() -> None:
+    """Commands that live in their own modules."""
+    from .cli_schedule import schedule
+    cli.add_command(schedule)
+
+
+_register_subcommands()
+

@@ -18,6 +18,20 @@ def source(name: str) -> Path:
     return path
 
 
+def partner_workload(name: str) -> str | None:
+    """Guests that talk to other guests name their workload in their opening
+    comment ("workload: pipeline"); they cannot run alone."""
+    import re
+    head = source(name).read_text()[:600]
+    found = re.search(r"workload:\s*(\w+)", head)
+    return found.group(1) if found else None
+
+
+def standalone() -> list[str]:
+    """The bundled guests that run on their own."""
+    return [n for n in names() if partner_workload(n) is None]
+
+
 def expected_output(name: str, endian: str) -> str | None:
     """The exact output a bundled guest must print; '<name>.<endian>.out' wins
     over '<name>.out' for guests (like endian) whose output depends on byte order."""

@@ -52,6 +52,7 @@ class Machine:
         self.retired = 0                 # exact count of retired guest instructions
         self.extra_ticks = 0             # virtual time that passed without running (sleep)
         self.core_id = 0                 # set by the scheduler
+        self.arg = 0                     # what hal_arg() returns; set by the scheduler
         self.clock: Callable[[], int] = lambda: self.retired + self.extra_ticks
         self.exit_code: int | None = None
         self.fault: faults.Fault | None = None
@@ -193,6 +194,9 @@ class Machine:
 
     def _svc_isa_id(self):
         return self.backend.isa_id
+
+    def _svc_arg(self):
+        return self.arg
 
     # -- helpers -----------------------------------------------------------------
     def _halt(self, why: Stop, reason: str | None = None) -> None:

@@ -44,6 +44,8 @@ SERVICES: tuple[Service, ...] = (
             "block until another guest exits; returns its exit code"),
     Service(11, "read", ("void *buf", "unsigned long len"), "long", True,
             "read up to len bytes of console input; returns the count, 0 at end"),
+    Service(12, "arg", (), "long", False,
+            "the number the workload gave this guest (guest@isa:arg=N; 0 if none)"),
 )
 
 BY_NUMBER: dict[int, Service] = {s.number: s for s in SERVICES}

@@ -11,7 +11,8 @@ from hal import build, guests, loader, registry
 TESTS = Path(__file__).parent
 TEST_GUESTS = TESTS / "guests"
 ISAS = registry.names()
-BUNDLED = guests.names()
+BUNDLED = guests.standalone()        # guests that run on their own
+PARTNERED = [g for g in guests.names() if g not in BUNDLED]
 
 
 @pytest.fixture(params=ISAS)

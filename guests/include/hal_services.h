@@ -21,6 +21,7 @@ long hal_trap(long service, long a0, long a1, long a2);
 #define HAL_SVC_RECV       9  /* receive a number from a channel; blocks until one arrives */
 #define HAL_SVC_WAIT      10  /* block until another guest exits; returns its exit code */
 #define HAL_SVC_READ      11  /* read up to len bytes of console input; returns the count, 0 at end */
+#define HAL_SVC_ARG       12  /* the number the workload gave this guest (guest@isa:arg=N; 0 if none) */
 
 #define HAL_ISA_X86        1  /* i386, 32-bit flat, cdecl */
 #define HAL_ISA_MIPS       2  /* MIPS32 R4000-style, o32 ABI */
@@ -92,6 +93,12 @@ static inline long hal_wait(long guest)
 static inline long hal_read(void *buf, unsigned long len)
 {
     return (long)hal_trap(HAL_SVC_READ, (long)buf, (long)len, 0);
+}
+
+/* the number the workload gave this guest (guest@isa:arg=N; 0 if none) */
+static inline long hal_arg(void)
+{
+    return (long)hal_trap(HAL_SVC_ARG, 0, 0, 0);
 }
 
 #endif /* HAL_SERVICES_H */

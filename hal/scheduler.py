@@ -1,0 +1,318 @@
+"""The thin scheduler: many guests, of any ISAs, multiplexed over N emulated
+cores on a deterministic virtual clock.
+
+Time is virtual.  One tick is one retired guest instruction (counted exactly
+by the machine), and loading a different guest onto a core costs
+`switch_cost` ticks.  Each core keeps its own clock.  The loop always serves
+the cores furthest behind in time first, so events (a message sent, a sleeper
+waking, a guest exiting) are seen in time order, and the same workload always
+produces the same timeline.  Wall-clock time never enters.
+
+A guest leaves its core when its quantum is used up, when it blocks (sleep,
+recv on an empty channel, send to a full one, wait for a guest still
+running), or when it ends.  Cores with nothing to run jump ahead to the next
+event.  When nothing can ever run again but guests remain, that is a
+deadlock, reported with who waits on what.
+"""
+from __future__ import annotations
+
+import enum
+from collections import deque
+from dataclasses import dataclass, field
+
+from .console import Console
+from .errors import GuestError
+from .loader import Image
+from .machine import Machine, Stop, _signed
+from .memmap import MemoryMap
+from .policies import Policy
+
+DEFAULT_QUANTUM = 10_000
+DEFAULT_CHANNEL_CAPACITY = 8
+
+
+class State(enum.Enum):
+    READY = "ready"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+
+@dataclass
+class GuestConfig:
+    """One guest of a workload, as the user described it."""
+    label: str
+    image: Image
+    weight: float = 1.0           # shares
+    reservation: float = 0.0      # guaranteed fraction of one core
+    limit: float | None = None    # cap, as a fraction of one core
+    arg: int = 0                  # what hal_arg() returns
+
+
+@dataclass
+class Segment:
+    """A stretch of one core's timeline."""
+    core: int
+    start: int
+    end: int
+    kind: str                     # "run", "switch" or "idle"
+    guest: int | None = None
+
+
+class Guest:
+    """A guest virtual machine under the scheduler, with its accounting."""
+
+    def __init__(self, gid: int, cfg: GuestConfig, machine: Machine):
+        self.id = gid
+        self.seq = gid                    # arrival order, for FIFO ties
+        self.label = cfg.label
+        self.machine = machine
+        self.weight = cfg.weight
+        self.reservation = cfg.reservation
+        self.limit = cfg.limit
+        self.state = State.READY
+        self.ready_since = 0
+        self.blocked_since = 0
+        self.wake_at: int | None = None   # sleeping until
+        self.waiting_on = ""              # what a blocked guest waits for, in words
+        self.home: int | None = None      # the core a pinned guest owns
+        self.last_core: int | None = None
+        self.run = self.ready = self.limited = self.blocked = 0
+        self.slices = self.migrations = 0
+        self.cores: list[int] = []
+        self.completion: int | None = None
+
+    @property
+    def isa(self) -> str:
+        return self.machine.backend.name
+
+
+@dataclass
+class Core:
+    id: int
+    clock: int = 0
+    busy: int = 0
+    idle: int = 0
+    switch: int = 0
+    last_guest: int | None = None
+
+
+class Deadlock(GuestError):
+    pass
+
+
+@dataclass
+class Channel:
+    capacity: int
+    values: deque = field(default_factory=deque)
+    receivers: deque = field(default_factory=deque)    # guests blocked in recv
+    senders: deque = field(default_factory=deque)      # (guest, value) blocked in send
+
+
+class Scheduler:
+    def __init__(self, configs: list[GuestConfig], policy: Policy, *, cores: int = 2,
+                 quantum: int | None = DEFAULT_QUANTUM, switch_cost: int = 0,
+                 memory: MemoryMap = MemoryMap(), max_instructions: int | None = None,
+                 channel_capacity: int = DEFAULT_CHANNEL_CAPACITY):
+        self.policy = policy
+        policy.quantum = quantum
+        self.quantum = quantum
+        self.switch_cost = switch_cost
+        self.cores = [Core(i) for i in range(cores)]
+        self.channel_capacity = channel_capacity
+        self.channels: dict[int, Channel] = {}
+        self.timeline: list[Segment] = []
+        self.guests = []
+        for gid, cfg in enumerate(configs):
+            m = Machine(cfg.image, name=cfg.label, memory=memory, console=Console(),
+                        max_instructions=max_instructions)
+            m.arg = cfg.arg
+            self.guests.append(Guest(gid, cfg, m))
+        policy.assign(self.guests, self.cores)
+        self.makespan = 0
+
+    # -- the main loop -------------------------------------------------------------
+    def run(self) -> "Scheduler":
+        while any(g.state is not State.DONE for g in self.guests):
+            now = min(c.clock for c in self.cores)
+            self._wake_sleepers(now)
+            for core in (c for c in self.cores if c.clock == now):
+                guest = self.policy.pick(core, now, self._runnable(core, now))
+                if guest is not None:
+                    self._dispatch(core, guest, now)
+                    break
+            else:
+                self._idle_until(self._next_event(now), now)
+        self.makespan = max(c.clock for c in self.cores)
+        for c in self.cores:
+            self._idle(c, self.makespan)
+        return self
+
+    def _runnable(self, core: Core, now: int):
+        for g in self.guests:
+            if (g.state is State.READY and g.ready_since <= now
+                    and self.policy.may_run(core, g)
+                    and self.policy.eligible_at(g, now) <= now):
+                yield g
+
+    def _next_event(self, now: int) -> int:
+        """When something can next happen: a core catching up, a sleeper waking,
+        a ready guest becoming eligible.  None of these: deadlock."""
+        times = [c.clock for c in self.cores if c.clock > now]
+        times += [g.wake_at for g in self.guests if g.wake_at is not None]
+        for g in self.guests:
+            if g.state is State.READY:
+                times.append(self.policy.eligible_at(g, max(now, g.ready_since)))
+        later = [t for t in times if t > now]
+        if not later:
+            raise Deadlock(self._deadlock_report(now))
+        return min(later)
+
+    def _idle_until(self, t: int, now: int) -> None:
+        for c in self.cores:
+            if c.clock == now:
+                self._idle(c, t)
+
+    def _idle(self, core: Core, t: int) -> None:
+        if t > core.clock:
+            self._segment(core, core.clock, t, "idle")
+            core.idle += t - core.clock
+            core.clock = t
+
+    def _wake_sleepers(self, now: int) -> None:
+        for g in self.guests:
+            if g.wake_at is not None and g.wake_at <= now:
+                self._make_ready(g, g.wake_at)
+                g.machine.complete()
+
+    # -- running one slice ---------------------------------------------------------
+    def _dispatch(self, core: Core, g: Guest, now: int) -> None:
+        eligible = self.policy.eligible_at(g, g.ready_since)
+        g.limited += max(0, min(eligible, now) - g.ready_since)
+        g.ready += now - g.ready_since - max(0, min(eligible, now) - g.ready_since)
+        if core.last_guest != g.id and self.switch_cost:
+            self._segment(core, core.clock, core.clock + self.switch_cost, "switch", g.id)
+            core.clock += self.switch_cost
+            core.switch += self.switch_cost
+        core.last_guest = g.id
+        if g.last_core is not None and g.last_core != core.id:
+            g.migrations += 1
+        g.last_core = core.id
+        if not g.cores or g.cores[-1] != core.id:
+            g.cores.append(core.id)
+        g.slices += 1
+
+        m = g.machine
+        start, first = core.clock, m.retired
+        m.core_id = core.id
+        m.clock = lambda: start + (m.retired - first)
+        budget = self.quantum
+        while True:
+            stop = m.run(budget=budget)
+            used = m.retired - first
+            end = start + used
+            if stop is not Stop.BLOCKED:
+                break
+            if not self._serve(g, end) or (budget is not None and used >= self.quantum):
+                break
+            budget = None if self.quantum is None else self.quantum - used
+        core.clock = end
+        core.busy += used
+        g.run += used
+        self._segment(core, start, end, "run", g.id)
+        if m.done:
+            self._finish(g, end)
+        elif g.state is State.READY:
+            self._make_ready(g, end)
+
+    def _segment(self, core: Core, start: int, end: int, kind: str, guest: int | None = None):
+        if end > start:
+            self.timeline.append(Segment(core.id, start, end, kind, guest))
+
+    def _make_ready(self, g: Guest, t: int) -> None:
+        if g.state is State.BLOCKED:
+            g.blocked += t - g.blocked_since
+        g.state = State.READY
+        g.ready_since = t
+        g.wake_at = None
+        g.waiting_on = ""
+
+    def _block(self, g: Guest, t: int, why: str) -> None:
+        g.state = State.BLOCKED
+        g.blocked_since = t
+        g.waiting_on = why
+
+    def _finish(self, g: Guest, t: int) -> None:
+        g.state = State.DONE
+        g.completion = t
+        code = g.machine.exit_code if g.machine.fault is None else -1
+        for w in self.guests:
+            if w.state is State.BLOCKED and w.waiting_on == f"wait:{g.id}":
+                w.machine.complete(code)
+                self._make_ready(w, t)
+
+    # -- blocking services -----------------------------------------------------------
+    def _serve(self, g: Guest, t: int) -> bool:
+        """Answer g's blocking request at time t.  True: g may go on running now."""
+        m = g.machine
+        req = m.request
+        name, args = req.service.name, req.args
+        if name == "yield":
+            m.complete()
+            self._make_ready(g, t)
+            return False
+        if name == "sleep":
+            self._block(g, t, f"sleeping until tick {t + args[0]}")
+            g.wake_at = t + args[0]
+            return False
+        if name == "read":              # scheduled guests have no console input
+            m.complete(0)
+            return True
+        if name == "wait":
+            target = _signed(args[0], m.backend.bits)
+            if not 0 <= target < len(self.guests) or target == g.id:
+                m.fail(f"hal_wait({target}): no such other guest")
+                return False
+            other = self.guests[target]
+            if other.state is State.DONE:
+                m.complete(other.machine.exit_code if other.machine.fault is None else -1)
+                return True
+            self._block(g, t, f"wait:{target}")
+            return False
+        chan = self.channels.setdefault(args[0], Channel(self.channel_capacity))
+        if name == "send":
+            value = _signed(args[1], m.backend.bits)     # a number, whatever the ISA
+            if chan.receivers:
+                r = chan.receivers.popleft()
+                r.machine.complete(value)
+                self._make_ready(r, t)
+            elif len(chan.values) < chan.capacity:
+                chan.values.append(value)
+            else:
+                chan.senders.append((g, value))
+                self._block(g, t, f"send on channel {args[0]} (full)")
+                return False
+            m.complete()
+            return True
+        if name == "recv":
+            if chan.values:
+                m.complete(chan.values.popleft())
+                if chan.senders:
+                    s, value = chan.senders.popleft()
+                    chan.values.append(value)
+                    s.machine.complete()
+                    self._make_ready(s, t)
+                return True
+            chan.receivers.append(g)
+            self._block(g, t, f"recv on channel {args[0]} (empty)")
+            return False
+        raise AssertionError(f"unhandled blocking service {name}")
+
+    def _deadlock_report(self, now: int) -> str:
+        waits = []
+        for g in self.guests:
+            if g.state is State.BLOCKED:
+                why = g.waiting_on
+                if why.startswith("wait:"):
+                    why = f"wait for {self.guests[int(why[5:])].label}"
+                waits.append(f"{g.label} waits in {why}")
+        return f"deadlock at tick {now}: " + "; ".join(waits)
