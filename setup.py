@@ -5,15 +5,23 @@ arch/<isa> folders here: adding an ISA folder needs no edit to this file.
 """
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 
 ROOT = Path(__file__).parent
 ISAS = sorted(p.name for p in (ROOT / "arch").iterdir() if (p / "backend.py").is_file())
 
+# The native instruction counter (hal/native/counter.c) is loaded with ctypes,
+# not imported; optional=True lets installation go on without a C compiler,
+# and hal/counting.py then falls back to the pure-Python counter.
+COUNTER = Extension("hal._counter", sources=["hal/native/counter.c"],
+                    extra_compile_args=["-O2"], optional=True)
+
 setup(
+    ext_modules=[COUNTER],
     packages=["hal", "hal.arch", *[f"hal.arch.{isa}" for isa in ISAS], "hal.guests"],
     package_dir={"hal": "hal", "hal.arch": "arch", "hal.guests": "guests"},
     package_data={
+        "hal": ["native/*.c"],
         **{f"hal.arch.{isa}": ["*.S", "*.ld"] for isa in ISAS},
         "hal.guests": ["*.c", "include/*.h", "lib/*.c", "lib/*.ld", "expected/*.out",
                        "workloads/*.toml"],

@@ -41,7 +41,7 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
     wl = workload.load(workload_file) if workload_file else workload.Workload([])
     specs = wl.guests + [workload.parse_spec(g) for g in guests]
     if not specs:
-        raise HalError("no guests: name some (fib@mips sleepy@x86) or give --workload FILE")
+        raise HalError("no guests: name some as PROGRAM@ISA, or give --workload FILE")
     cfg = wl.settings
     cores = cores if cores is not None else cfg.get("cores", 2)
     quantum = quantum if quantum is not None else cfg.get("quantum", DEFAULT_QUANTUM)

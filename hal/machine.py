@@ -14,11 +14,9 @@ from typing import Callable
 
 from . import faults, services
 from .console import Console, ConsoleFull
-from .counting import BlockSizer
+from .counting import LIMIT, NO_END, SLICE, make_counter
 from .loader import Image
 from .memmap import PAGE, STOP_ADDRESS, MemoryMap
-
-NO_END = 1 << 63
 
 
 class Stop(enum.Enum):
@@ -39,9 +37,9 @@ class Request:
 class Machine:
     def __init__(self, image: Image, *, name: str | None = None,
                  memory: MemoryMap = MemoryMap(), console: Console | None = None,
-                 max_instructions: int | None = None):
-        from unicorn import (UC_HOOK_BLOCK, UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_PROT_ALL,
-                             UC_PROT_EXEC, UC_PROT_READ, Uc)
+                 max_instructions: int | None = None, native: bool | None = None):
+        from unicorn import (UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_PROT_ALL, UC_PROT_EXEC,
+                             UC_PROT_READ, Uc)
 
         self.image = image
         self.backend = b = image.backend
@@ -49,7 +47,6 @@ class Machine:
         self.memory = memory
         self.console = console or Console()
         self.max_instructions = max_instructions
-        self.retired = 0                 # exact count of retired guest instructions
         self.extra_ticks = 0             # virtual time that passed without running (sleep)
         self.core_id = 0                 # set by the scheduler
         self.arg = 0                     # what hal_arg() returns; set by the scheduler
@@ -59,11 +56,7 @@ class Machine:
         self.request: Request | None = None
         self.hal_calls = 0
         self._stop: Stop | None = None
-        self._slice_end = NO_END
-        self._limit = NO_END if max_instructions is None else max_instructions
-        self._block = (0, 0, 0)          # last block: address, size, instructions
         self._bad_access: int | None = None
-        self._sizer = BlockSizer(b)
         self._pc = b.reg(b.regs.pc)
         self._result = b.reg(b.regs.result)
         self._service = b.reg(b.regs.service)
@@ -77,11 +70,18 @@ class Machine:
             uc.mem_write(seg.vaddr, seg.data)
         _write_protect(uc, image.segments)
         b.enter(uc, image.entry, memory.stack_top)
-        uc.hook_add(UC_HOOK_BLOCK, self._on_block)
+        self.counter = make_counter(b, uc, native)
+        if max_instructions is not None:
+            self.counter.limit = max_instructions
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
 
     # -- the driver's interface ------------------------------------------------
+    @property
+    def retired(self) -> int:
+        """Exact count of the guest instructions retired so far."""
+        return self.counter.retired
+
     @property
     def pc(self) -> int:
         return self.uc.reg_read(self._pc)
@@ -101,9 +101,11 @@ class Machine:
             return Stop.FAULTED if self.fault else Stop.EXITED
         if self.request is not None:
             raise RuntimeError(f"{self.name}: run() while a {self.request.service.name} is pending")
-        self._slice_end = self.retired + budget if budget is not None else NO_END
+        counter = self.counter
+        counter.slice_end = counter.retired + budget if budget is not None else NO_END
+        counter.stop = 0
+        counter.last_block = (0, 0, 0)
         self._stop = None
-        self._block = (0, 0, 0)
         try:
             self.uc.emu_start(self.pc, STOP_ADDRESS)
         except UcError as e:
@@ -113,6 +115,12 @@ class Machine:
             return Stop.FAULTED
         if self._stop is not None:
             return self._stop
+        if counter.stop == SLICE:
+            return Stop.BUDGET
+        if counter.stop == LIMIT:
+            self._set_fault(f"exceeded the instruction limit of {self.max_instructions} "
+                            f"(retired {counter.retired}, next block would pass it)")
+            return Stop.LIMIT
         # emu_start returned on its own: the guest reached STOP_ADDRESS
         self._set_fault("jumped to unmapped memory")
         return Stop.FAULTED
@@ -129,20 +137,6 @@ class Machine:
         self._set_fault(reason)
 
     # -- Unicorn hooks -----------------------------------------------------------
-    def _on_block(self, uc, address, size, _data):
-        # Unicorn calls this before the block runs, and emu_stop() here keeps
-        # it from running: so a stopped block is not counted, and runs (and
-        # is counted) when the guest resumes.
-        n = self._sizer.count(uc, address, size)
-        if self.retired >= self._slice_end:
-            self._halt(Stop.BUDGET)
-        elif self.retired + n > self._limit:
-            self._halt(Stop.LIMIT, f"exceeded the instruction limit of {self.max_instructions} "
-                                   f"(retired {self.retired}, next block {n} more)")
-        else:
-            self._block = (address, size, n)
-            self.retired += n
-
     def _on_bad_access(self, uc, access, address, size, value, _data):
         self._bad_access = address
         return False
@@ -220,17 +214,18 @@ class Machine:
         instruction `raised` (break, trap, int3) end their block, and some cores
         move the PC past or away from them: then the culprit is the block's
         last instruction."""
-        address, size, n = self._block
+        counter = self.counter
+        address, size, n = counter.last_block
         if not size:
             return
         pc = self.pc
         if not address <= pc < address + size:
             if not raised:
                 return
-            pc = self._sizer.last_instruction(self.uc, address, size)
+            pc = counter.sizer.last_instruction(self.uc, address, size)
             self.uc.reg_write(self._pc, pc)
-        self.retired -= n - self._sizer.count(self.uc, address, pc - address)
-        self._block = (0, 0, 0)
+        counter.retired -= n - counter.sizer.count(self.uc, address, pc - address)
+        counter.last_block = (0, 0, 0)
 
 
 def _pages(seg) -> set[int]:

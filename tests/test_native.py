@@ -1,0 +1,50 @@
+"""The native counter and the pure-Python fallback give the same numbers."""
+import pytest
+
+from conftest import BUNDLED, ISAS, image
+from hal import counting, metrics, policies, workload
+from hal.machine import Machine, Stop
+from hal.paths import GUESTS
+from hal.scheduler import Scheduler
+
+
+def test_native_counter_is_built():
+    """The package build compiles hal/native/counter.c (make test needs a C compiler)."""
+    assert counting.native_library() is not None
+
+
+def finish(m, quantum=None):
+    """Run to the end, answering sleeps at once."""
+    while (stop := m.run(budget=quantum)) in (Stop.BUDGET, Stop.BLOCKED):
+        if stop is Stop.BLOCKED:
+            m.complete()
+    return m
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("quantum", [None, 7, 1000])
+def test_same_counts_native_and_python(isa, quantum):
+    guests = BUNDLED if quantum != 7 else ["hello", "crc32", "endian"]
+    for g in guests:
+        native = finish(Machine(image(g, isa), native=True), quantum)
+        python = finish(Machine(image(g, isa), native=False), quantum)
+        assert native.counter.native and not python.counter.native
+        assert native.retired == python.retired, g
+        assert native.console.output == python.console.output
+        assert native.counter.blocks() == python.counter.blocks(), g
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_same_limit_and_fault_counts(isa):
+    for g, limit in (("spin", 12_345), ("null_deref", None), ("recurse", None)):
+        a = finish(Machine(image(g, isa), native=True, max_instructions=limit))
+        b = finish(Machine(image(g, isa), native=False, max_instructions=limit))
+        assert a.retired == b.retired and a.fault.summary() == b.fault.summary()
+
+
+def test_scheduler_reports_do_not_change_without_the_native_helper(monkeypatch):
+    cfgs = workload.resolve(workload.load(GUESTS / "workloads" / "consolidation.toml").guests)
+    fast = metrics.collect(Scheduler(cfgs, policies.make("shares"), cores=3, switch_cost=100).run())
+    monkeypatch.setenv("HALEMU_NATIVE", "0")
+    slow = metrics.collect(Scheduler(cfgs, policies.make("shares"), cores=3, switch_cost=100).run())
+    assert fast == slow
