@@ -187,8 +187,10 @@ def main() -> None:
 
 def _register_subcommands() -> None:
     """Commands that live in their own modules."""
+    from .cli_inspect import compare, disasm, trace
     from .cli_schedule import schedule
-    cli.add_command(schedule)
+    for command in (schedule, compare, disasm, trace):
+        cli.add_command(command)
 
 
 _register_subcommands()

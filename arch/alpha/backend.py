@@ -32,6 +32,11 @@ ALPHA = register(Backend(
     fence=b"\x73\x00\x10\x00",                 # ebreak
     nop=b"\x13\x00\x00\x00",                # nop (addi zero, zero, 0)
     insn_width=4,
+    # capstone puts "j" (jal zero) in the call group and "jal" in none
+    mix={"j": "branches", "jr": "branches", "jal": "calls", "jalr": "calls", "ret": "calls",
+         **dict.fromkeys(("mul", "mulh", "mulhu", "mulhsu", "mulw", "div", "divu", "divw",
+                          "divuw", "rem", "remu", "remw", "remuw"), "muldiv")},
+    store_prefix="s",                           # sb, sh, sw, sd; loads start with l
     uc_const="riscv_const", uc_reg_prefix="UC_RISCV_REG_",
     zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m-c",),
     exceptions={0: "instruction address misaligned", 1: "instruction access fault",

@@ -32,6 +32,10 @@ MIPS = register(Backend(
     zig_target="mipsel-freestanding",
     zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
     delay_slots=True,
+    mix={"jal": "calls", "jalr": "calls", "bal": "calls", "jr $ra": "calls",   # capstone gives jal no group
+         **dict.fromkeys(("mul", "mult", "multu", "div", "divu", "mfhi", "mflo",
+                          "madd", "maddu", "msub", "msubu"), "muldiv")},
+    store_prefix="s",                           # sb, sh, sw, swl, swr, sc; loads start with l
     exceptions={12: "address error (load)", 13: "address error (store)", 16: "debug breakpoint",
                 17: "syscall", 18: "break", 19: "coprocessor unusable",
                 20: "reserved instruction", 21: "arithmetic overflow", 22: "trap"},

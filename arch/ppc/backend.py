@@ -33,6 +33,16 @@ PPC = register(PowerPC(
     fence=b"\x7f\xe0\x00\x08",                 # trap (tw 31,0,0)
     nop=b"\x60\x00\x00\x00",                # nop (ori 0, 0, 0)
     insn_width=4,
+    mix={**dict.fromkeys(("bl", "bla", "blr", "blrl", "bctrl", "beqlr", "bnelr", "bltlr",
+                          "bgtlr", "blelr", "bgelr"), "calls"),    # capstone: only "jump"
+         "bctr": "branches",
+         **dict.fromkeys(("mullw", "mulhw", "mulhwu", "mulli", "divw", "divwu"), "muldiv"),
+         # indexed (X-form) loads and stores name no memory operand in capstone
+         **dict.fromkeys(("lbzx", "lhzx", "lhax", "lwzx", "lbzux", "lhzux", "lhaux", "lwzux",
+                          "lhbrx", "lwbrx"), "loads"),
+         **dict.fromkeys(("stbx", "sthx", "stwx", "stbux", "sthux", "stwux", "sthbrx",
+                          "stwbrx"), "stores")},
+    store_prefix="st",                          # stw, stwu, stb, sth, stmw; loads start with l
     uc_const="ppc_const", uc_reg_prefix="UC_PPC_REG_",
     zig_target="powerpc-freestanding", zig_flags=(),
     exceptions={1: "machine check", 2: "data storage", 3: "instruction storage",

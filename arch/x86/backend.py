@@ -26,6 +26,11 @@ X86 = register(Backend(
     fence=b"\x0f\x0b",                          # ud2
     nop=b"\x90",                                # nop
     insn_width=None,
+    # capstone gives operand access on x86, so memory operands sort loads from
+    # stores; push/pop/leave touch the stack with no memory operand shown, and
+    # capstone marks lea's address operand as read though lea reads no memory
+    mix={"push": "stores", "pop": "loads", "leave": "loads", "lea": "alu",
+         **dict.fromkeys(("mul", "imul", "div", "idiv"), "muldiv")},
     uc_const="x86_const", uc_reg_prefix="UC_X86_REG_",
     zig_target="x86-freestanding", zig_flags=("-mcpu=i686",),
     exceptions={0: "divide error", 1: "debug", 3: "breakpoint (int3)", 4: "overflow",

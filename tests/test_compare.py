@@ -1,0 +1,189 @@
+"""`hal compare`: exact dynamic mixes that add up to `hal run`'s counts, code
+sizes that match the ELF, a hand-checked guest, and output formats that parse."""
+import csv
+import io
+import json
+
+import pytest
+from elftools.elf.elffile import ELFFile
+
+from conftest import BUNDLED, ISAS, PARTNERED, elf, image
+from hal import runner
+from hal.compare import SCHEMA, measure
+from hal.mix import CLASSES, Classifier
+from test_cli import hal, one_error_line
+
+
+def text_size(guest, isa):
+    with open(elf(guest, isa), "rb") as f:
+        return ELFFile(f).get_section_by_name(".text")["sh_size"]
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("guest", BUNDLED + PARTNERED + ["null_deref", "jump_null", "bad_write"])
+def test_mix_adds_up_to_the_runs_count(guest, isa):
+    """Every guest, even one that faults part-way through a block (or, run on
+    its own, stops because it needs partners): the mix adds up to exactly
+    what `hal run` counts."""
+    img = image(guest, isa)
+    row, run = measure(img), runner.run(img)
+    assert sum(row.mix.values()) == row.retired == run.retired
+    assert (row.output, row.hal_calls, row.exit_code) == (run.output, run.hal_calls, run.exit_code)
+    assert (row.fault is None) == (run.fault is None)
+    assert row.text_bytes == text_size(guest, isa)
+    assert 0 < row.static_instructions <= row.text_bytes
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("limit", [1, 100, 1000])
+def test_mix_stops_at_the_instruction_limit_like_run(isa, limit):
+    img = image("hello", isa)
+    row, run = measure(img, max_instructions=limit), runner.run(img, max_instructions=limit)
+    assert sum(row.mix.values()) == row.retired == run.retired <= limit
+
+
+# tests/guests/mixloop.c, counted by hand from `hal disasm` of the five functions
+# that run (_start, hal_cstart, main, hal_exit, hal_trap; .bss is empty, so the
+# zeroing loop in hal_cstart is skipped by one taken branch):
+#                _start  hal_cstart  main  hal_exit  hal_trap
+#   x86  loads      -        -        5       -        4     mov eax,[esp+n] x4; pop in main
+#        stores     -        1        5       5        1     push counts as a store
+#        branches   -        1        -       -        -     jae
+#        calls      1        2        1       1        -     call, ret
+#        alu        1        4        2       1        -
+#        other      -        -        -       -        1     int 0x2e
+#   mips loads      -        -        6       -        -
+#        stores     -        2        6       2        -
+#        branches   -        1        -       -        -     beqz
+#        calls      1        2        1       1        -     jal x4, jr $ra
+#        alu        3        8       10       6        4     delay slots filled with addiu/move
+#        other      -        2        -       -        1     two delay-slot nops, syscall
+#   ppc  loads      -        -        5       -        -     lwzu, lwz x4
+#        stores     2        3        6       3        -     stwu and stw
+#        branches   -        1        -       -        -     bge
+#        calls      1        2        1       1        -     bl x4, blr
+#        alu        1        7        7       6        4     mflr, mr, lis, li, addi, cmplw...
+#        other      -        -        -       -        1     sc
+#   alpha loads     -        -        6       -        -
+#        stores     -        2        6       2        -
+#        branches   -        1        -       -        -     bgeu
+#        calls      1        2        1       1        -     jalr ra x4, ret
+#        alu        3        8        9       7        4     auipc before each call
+#        other      -        -        -       -        1     ecall
+HAND_COUNTED = {
+    "x86": dict(loads=9, stores=12, branches=1, calls=5, alu=8, muldiv=0, other=1),
+    "mips": dict(loads=6, stores=10, branches=1, calls=5, alu=31, muldiv=0, other=3),
+    "ppc": dict(loads=5, stores=14, branches=1, calls=5, alu=25, muldiv=0, other=1),
+    "alpha": dict(loads=6, stores=10, branches=1, calls=5, alu=31, muldiv=0, other=1),
+}
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_hand_checked_mix(isa):
+    row = measure(image("mixloop", isa))
+    assert row.mix == HAND_COUNTED[isa]
+    assert row.retired == sum(HAND_COUNTED[isa].values())
+    assert (row.exit_code, row.hal_calls) == (10, 1)
+
+
+# One instruction per line, as the bundled guests' disassembly shows them.
+CLASSIFIED = {
+    "x86": [("53", "stores"), ("5b", "loads"), ("8d 89 00 20 01 00", "alu"), ("cd 2e", "other"),
+            ("e8 29 00 00 00", "calls"), ("c3", "calls"), ("75 f9", "branches"),
+            ("f7 e7", "muldiv"), ("8b 44 24 08", "loads"), ("c6 00 00", "stores"),
+            ("03 05 04 10 01 00", "loads"), ("90", "other"), ("29 c1", "alu")],
+    "mips": [("10 40 00 0c", "calls"), ("08 00 e0 03", "calls"), ("0c 00 00 00", "other"),
+             ("00 00 00 00", "other"), ("00 00 21 90", "loads"), ("14 00 bf af", "stores"),
+             ("fd ff 20 14", "branches"), ("21 10 62 00", "alu"), ("02 08 e1 71", "muldiv")],
+    "ppc": [("4b ff ff 15", "calls"), ("4e 80 00 20", "calls"), ("44 00 00 02", "other"),
+            ("40 82 ff f0", "branches"), ("80 01 00 14", "loads"), ("94 21 ff f0", "stores"),
+            ("7c 65 1a 14", "alu"), ("7c a4 28 2e", "loads"), ("7c 0a 61 2e", "stores"),
+            ("7f 7a d9 d6", "muldiv")],
+    "alpha": [("e7 80 40 02", "calls"), ("67 80 00 00", "calls"), ("6f 00 00 00", "branches"),
+              ("73 00 00 00", "other"), ("03 a5 05 00", "loads"), ("23 a0 a5 00", "stores"),
+              ("e3 9a 05 fe", "branches"), ("33 05 a6 00", "alu"), ("33 0b 1b 03", "muldiv")],
+}
+
+
+def test_every_isa_has_classification_examples():
+    assert sorted(CLASSIFIED) == sorted(ISAS)
+
+
+@pytest.mark.parametrize("isa,code,cls", [(i, c, k) for i, cases in CLASSIFIED.items()
+                                          for c, k in cases])
+def test_classify(isa, code, cls):
+    from hal import registry
+    c = Classifier(registry.get(isa))
+    [insn] = c.disassembler.disasm(bytes.fromhex(code), 0x10000)
+    assert c.classify(insn) == cls, f"{insn.mnemonic} {insn.op_str}"
+
+
+def test_backend_mix_tables_name_known_classes(backend):
+    assert set(backend.mix.values()) <= set(CLASSES)
+    Classifier(backend)
+
+
+def test_json_round_trips_with_the_documented_schema():
+    code, out, err = hal("compare", "crc32", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["schema"] == SCHEMA and data["guest"] == "crc32"
+    assert data["classes"] == list(CLASSES) and data["identical_output"] is True
+    assert [r["isa"] for r in data["isas"]] == ISAS
+    for r in data["isas"]:
+        assert set(r) == {"isa", "bits", "endian", "text_bytes", "static_instructions", "retired",
+                          "mix", "memory_share", "hal_calls", "exit_code", "fault",
+                          "output_group", "output_matches_all"}
+        run = runner.run(image("crc32", r["isa"]))
+        assert r["retired"] == sum(r["mix"].values()) == run.retired
+        assert r["memory_share"] == round((r["mix"]["loads"] + r["mix"]["stores"]) / run.retired, 4)
+        assert (r["exit_code"], r["fault"], r["output_group"]) == (0, None, "A")
+
+
+def test_json_marks_the_isa_whose_output_differs():
+    code, out, _ = hal("compare", "endian", "--format", "json")
+    data = json.loads(out)
+    assert data["identical_output"] is False
+    assert {r["isa"]: (r["output_group"], r["output_matches_all"]) for r in data["isas"]} == {
+        "x86": ("A", False), "mips": ("A", False), "ppc": ("B", False), "alpha": ("A", False)}
+
+
+def test_csv_has_one_row_per_isa():
+    code, out, _ = hal("compare", "hello", "--format", "csv",
+                       "--isa", "mips,alpha")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["isa"] for r in rows] == ["mips", "alpha"]
+    for r in rows:
+        assert sum(int(r[c]) for c in CLASSES) == int(r["retired"])
+        assert int(r["text_bytes"]) == text_size("hello", r["isa"])
+
+
+def test_markdown_table():
+    code, out, _ = hal("compare", "hello", "--format", "markdown", "--isa", "ppc")
+    lines = out.splitlines()
+    assert lines[:2] == ["| hello | `ppc` |", "|---|---:|"]
+    assert "| retired instructions | 216 |" in lines
+    assert "| word, byte order | 32-bit big |" in lines
+    assert len(lines) == 2 + 4 + len(CLASSES) + 4
+
+
+def test_terminal_table_has_every_isa_and_a_chart():
+    code, out, _ = hal("compare", "hello")
+    assert code == 0
+    for isa in ISAS:
+        assert f"  {isa:6} " in out      # a bar per ISA
+    assert "identical output on all 4 ISAs" in out
+
+
+def test_faulting_guest_is_reported_and_exits_3():
+    code, out, err = hal("compare", str(elf("null_deref", "mips")), "--format", "csv")
+    assert code == 3
+    assert "read from unmapped memory" in one_error_line(err)
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["exit_code"] == "" and row["fault"].startswith("read from unmapped memory")
+
+
+def test_unknown_isa_is_one_line():
+    code, _, err = hal("compare", "hello", "--isa", "vax")
+    assert code == 2
+    one_error_line(err)
