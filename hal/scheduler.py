@@ -80,6 +80,7 @@ class Guest:
         self.slices = self.migrations = 0
         self.cores: list[int] = []
         self.completion: int | None = None
+        self.slice_start = self.slice_first = 0   # when and at what count this slice began
 
     @property
     def isa(self) -> str:
@@ -126,15 +127,26 @@ class Scheduler:
             m = Machine(cfg.image, name=cfg.label, memory=memory, console=Console(),
                         max_instructions=max_instructions)
             m.arg = cfg.arg
-            self.guests.append(Guest(gid, cfg, m))
+            g = Guest(gid, cfg, m)
+            m.clock = self._clock_of(g)
+            self.guests.append(g)
         policy.assign(self.guests, self.cores)
         self.makespan = 0
+        self._live = len(self.guests)
+        self._sleepers: list[Guest] = []
+
+    @staticmethod
+    def _clock_of(g: Guest):
+        """hal_time() for a guest: the virtual time on the core running it."""
+        m = g.machine
+        return lambda: g.slice_start + (m.retired - g.slice_first)
 
     # -- the main loop -------------------------------------------------------------
     def run(self) -> "Scheduler":
-        while any(g.state is not State.DONE for g in self.guests):
+        while self._live:
             now = min(c.clock for c in self.cores)
-            self._wake_sleepers(now)
+            if self._sleepers:
+                self._wake_sleepers(now)
             for core in (c for c in self.cores if c.clock == now):
                 guest = self.policy.pick(core, now, self._runnable(core, now))
                 if guest is not None:
@@ -158,7 +170,7 @@ class Scheduler:
         """When something can next happen: a core catching up, a sleeper waking,
         a ready guest becoming eligible.  None of these: deadlock."""
         times = [c.clock for c in self.cores if c.clock > now]
-        times += [g.wake_at for g in self.guests if g.wake_at is not None]
+        times += [g.wake_at for g in self._sleepers]
         for g in self.guests:
             if g.state is State.READY:
                 times.append(self.policy.eligible_at(g, max(now, g.ready_since)))
@@ -179,10 +191,10 @@ class Scheduler:
             core.clock = t
 
     def _wake_sleepers(self, now: int) -> None:
-        for g in self.guests:
-            if g.wake_at is not None and g.wake_at <= now:
-                self._make_ready(g, g.wake_at)
-                g.machine.complete()
+        for g in [g for g in self._sleepers if g.wake_at <= now]:
+            self._sleepers.remove(g)
+            self._make_ready(g, g.wake_at)
+            g.machine.complete()
 
     # -- running one slice ---------------------------------------------------------
     def _dispatch(self, core: Core, g: Guest, now: int) -> None:
@@ -202,9 +214,9 @@ class Scheduler:
         g.slices += 1
 
         m = g.machine
-        start, first = core.clock, m.retired
+        start = g.slice_start = core.clock
+        first = g.slice_first = m.retired
         m.core_id = core.id
-        m.clock = lambda: start + (m.retired - first)
         budget = self.quantum
         while True:
             stop = m.run(budget=budget)
@@ -244,6 +256,7 @@ class Scheduler:
     def _finish(self, g: Guest, t: int) -> None:
         g.state = State.DONE
         g.completion = t
+        self._live -= 1
         code = g.machine.exit_code if g.machine.fault is None else -1
         for w in self.guests:
             if w.state is State.BLOCKED and w.waiting_on == f"wait:{g.id}":
@@ -263,6 +276,7 @@ class Scheduler:
         if name == "sleep":
             self._block(g, t, f"sleeping until tick {t + args[0]}")
             g.wake_at = t + args[0]
+            self._sleepers.append(g)
             return False
         if name == "read":              # scheduled guests have no console input
             m.complete(0)

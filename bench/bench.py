@@ -1,0 +1,153 @@
+"""halemu benchmarks: exact accounting against raw Unicorn, per ISA.
+
+    python bench/bench.py [--rounds 7] [--guest bench/guests/fib27.c]
+
+Raw Unicorn (one emu_start, no counting, only the trap hook the guest needs
+to print and exit) is the ceiling.  Each round runs every measurement once,
+interleaved, and ratios are taken within a round, because this machine's
+speed drifts; the report gives medians of per-round times and ratios.
+
+  raw       bare Unicorn
+  run       `hal run` alone: exact retired-instruction counting (native counter)
+  python    the same with the pure-Python counter (HALEMU_NATIVE=0)
+  sched     4 copies on 2 emulated cores, quantum 10,000 ticks, exact accounting;
+            throughput = all guests' instructions / wall time
+  compare   the dynamic instruction mix (`hal compare`'s measurement), if available
+Also: start-up of `hal run hello --isa x86` as a whole process, the speed-up of
+`hal run G --isa all` with --jobs 2 over --jobs 1, and the memory of 64 scheduled guests.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from hal import build, loader, policies, registry  # noqa: E402
+from hal.machine import Machine, Stop  # noqa: E402
+from hal.memmap import PAGE, STOP_ADDRESS, MemoryMap  # noqa: E402
+from hal.scheduler import GuestConfig, Scheduler  # noqa: E402
+
+
+def raw(image) -> tuple[float, None]:
+    """The ceiling: the guest on a bare Unicorn, stopping at hal_exit."""
+    from unicorn import UC_HOOK_INTR, UC_PROT_ALL, Uc
+    b = image.backend
+    mm = MemoryMap()
+    uc = Uc(b.uc_arch, b.uc_mode)
+    uc.mem_map(mm.ram_base, mm.size, UC_PROT_ALL)
+    uc.mem_map(mm.fence, PAGE)
+    for s in image.segments:
+        uc.mem_write(s.vaddr, s.data)
+    b.enter(uc, image.entry, mm.stack_top)
+    service = b.reg(b.regs.service)
+    uc.hook_add(UC_HOOK_INTR, lambda u, n, d: u.emu_stop() if u.reg_read(service) == 1 else None)
+    t = time.perf_counter()
+    uc.emu_start(image.entry, STOP_ADDRESS)
+    return time.perf_counter() - t, None
+
+
+def run(image, native=True):
+    m = Machine(image, native=native)
+    t = time.perf_counter()
+    while m.run() is Stop.BLOCKED:
+        m.complete()
+    return time.perf_counter() - t, m.retired
+
+
+def sched(image):
+    cfgs = [GuestConfig(f"g{i}", image) for i in range(4)]
+    s = Scheduler(cfgs, policies.make("rr"), cores=2, quantum=10_000)
+    t = time.perf_counter()
+    s.run()
+    return time.perf_counter() - t, sum(g.machine.retired for g in s.guests)
+
+
+def compare(image):
+    try:
+        from hal import compare as cmp
+    except ImportError:
+        return None, None
+    measure = getattr(cmp, "measure", None)
+    if measure is None:
+        return None, None
+    t = time.perf_counter()
+    result = measure(image)
+    return time.perf_counter() - t, getattr(result, "retired", None)
+
+
+def wall(cmd: list[str], env=None) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--guest", default=str(HERE / "guests" / "fib27.c"))
+    args = ap.parse_args()
+    hal = [sys.executable, "-m", "hal"]
+    images = {b.name: loader.load(build.build(args.guest, b)) for b in registry.backends()}
+    instructions = {isa: run(img)[1] for isa, img in images.items()}
+    kinds = ["raw", "run", "python", "sched", "compare"]
+    times = {isa: {k: [] for k in kinds} for isa in images}
+    ratios = {isa: {k: [] for k in kinds} for isa in images}
+    for r in range(args.rounds):
+        for isa, img in images.items():
+            n = instructions[isa]
+            t_raw = raw(img)[0]
+            measured = {"raw": (t_raw, n), "run": run(img), "python": run(img, native=False)
+                        if r < 3 else (None, None), "sched": sched(img), "compare": compare(img)}
+            for kind, (t, count) in measured.items():
+                if t is None:
+                    continue
+                work = 4 * n if kind == "sched" else n
+                times[isa][kind].append(t)
+                ratios[isa][kind].append((work / t) / (n / t_raw))
+    print(f"guest {Path(args.guest).name}; {args.rounds} interleaved rounds; "
+          f"ratio = throughput / raw Unicorn throughput in the same round (median)")
+    print(f"{'ISA':6} {'measure':8} {'instructions':>13} {'median s':>9} {'M instr/s':>10} {'ratio':>6}")
+    for isa in images:
+        n = instructions[isa]
+        for kind in kinds:
+            if not times[isa][kind]:
+                continue
+            t = statistics.median(times[isa][kind])
+            work = 4 * n if kind == "sched" else n
+            print(f"{isa:6} {kind:8} {work:>13,} {t:>9.4f} {work / t / 1e6:>10.1f} "
+                  f"{statistics.median(ratios[isa][kind]):>6.2f}")
+
+    starts = sorted(wall(hal + ["run", "hello", "--isa", "x86"]) for _ in range(7))
+    print(f"start-up: `hal run hello --isa x86` median {statistics.median(starts):.3f} s "
+          f"(min {starts[0]:.3f} s) over 7 runs")
+    if "--jobs" in subprocess.run(hal + ["run", "--help"], capture_output=True, text=True).stdout:
+        one = statistics.median(wall(hal + ["run", args.guest, "--isa", "all", "--jobs", "1"])
+                                for _ in range(3))
+        two = statistics.median(wall(hal + ["run", args.guest, "--isa", "all", "--jobs", "2"])
+                                for _ in range(3))
+        print(f"parallel: `hal run {Path(args.guest).name} --isa all`: --jobs 1 {one:.3f} s, "
+              f"--jobs 2 {two:.3f} s, speed-up {one / two:.2f}x on {os.cpu_count()} cores")
+    probe = ("import resource, sys; from hal import policies, runner; from hal.scheduler import "
+             "GuestConfig, Scheduler; imgs = runner.resolve('sleepy', 'all'); "
+             "cfgs = [GuestConfig(f'g{i}', imgs[i % 4], arg=1) for i in range(64)]; "
+             "Scheduler(cfgs, policies.make('rr'), cores=2).run(); "
+             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    base = ("import resource; from hal import runner; runner.resolve('sleepy', 'all'); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    rss = int(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                             check=True).stdout) / 1024
+    rss0 = int(subprocess.run([sys.executable, "-c", base], capture_output=True, text=True,
+                              check=True).stdout) / 1024
+    print(f"memory: 64 scheduled guests peak {rss:.0f} MiB resident "
+          f"({(rss - rss0) / 64:.2f} MiB per guest over a {rss0:.0f} MiB process)")
+
+
+if __name__ == "__main__":
+    main()
