@@ -1,8 +1,8 @@
 """`hal compare`: one guest on several ISAs, as numbers a student can compare.
 
-Static numbers come from the ELF (.text bytes, instructions by linear sweep);
-dynamic ones from one run per ISA with a MixCounter attached (hal/mix.py), so
-retired instructions are exactly those of `hal run`.
+Static numbers come from the ELF (.text bytes, instructions in its functions);
+dynamic ones from one ordinary run per ISA, whose block counts give the mix
+(hal/mix.py), so retired instructions are exactly those of `hal run`.
 
 JSON schema (`--format json`, "schema": "halemu.compare/1"):
 
@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .mix import CLASSES, MixCounter
+from .mix import CLASSES
+from .mix import count as count_mix
 from .report import output_groups
 
 SCHEMA = "halemu.compare/1"
@@ -60,16 +61,15 @@ def measure(image, *, stdin: bytes | None = None, max_instructions: int | None =
     from .symbols import Program
 
     machine = drive.machine(image, stdin=stdin, max_instructions=max_instructions)
-    counter = MixCounter(machine)
     drive.to_end(machine)
-    mix = counter.mix()
+    counts = count_mix(machine)
     program = Program(image)
     try:
         text, static = len(program.text), static_count(program)
     finally:
         program.close()
     b = image.backend
-    return Row(b.name, b.bits, b.endian, text, static, machine.retired, mix, machine.hal_calls,
+    return Row(b.name, b.bits, b.endian, text, static, machine.retired, counts, machine.hal_calls,
                machine.exit_code, machine.fault.summary() if machine.fault else None,
                machine.console.output)
 

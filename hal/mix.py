@@ -1,10 +1,12 @@
 """The dynamic instruction mix: every retired instruction sorted into one class.
 
-Each basic block is disassembled and classified once, the first time it runs;
-after that a Python block hook only counts how often each block ran.  The
-mix is the per-block class counts times the executions, so its total is the
-machine's exact retired count (a fault in the middle of the last block is
-reconciled by dropping that block's unexecuted tail).
+The machine's own block counter already knows how often each basic block ran
+(Machine.counter.blocks(), in C when the native counter is built), so a mix
+costs no extra hook at all: after the run, each distinct block is disassembled
+and classified once, and its classes are weighted by its executions.  The
+total is the machine's exact retired count; a fault part-way through a block
+is reconciled by dropping that block's unexecuted tail, from the faulting
+instruction on, as the machine does.
 
 One class per instruction, first rule that applies wins:
   1. the backend's HAL trap ("int 0x2e", "syscall", "sc", "ecall")  -> other
@@ -86,44 +88,43 @@ class Classifier:
         return tuple(INDEX[self.classify(i)] for i in self.disassembler.disasm(code, address))
 
 
-class MixCounter:
-    """Counts a Machine's dynamic mix with its own Unicorn block hook.
+def count(machine) -> dict[str, int]:
+    """Retired instructions per class, after (or between) runs of `machine`; they
+    add up to machine.retired exactly.  Blocks are read back from guest memory,
+    which holds the same code: code pages are write-protected."""
+    classifier = Classifier(machine.backend)
+    uc = machine.uc
+    counts = [0] * len(CLASSES)
+    blocks = {}
+    for address, size, n, runs in machine.counter.blocks():
+        classes = blocks[address, size] = classifier.block(bytes(uc.mem_read(address, size)),
+                                                           address)
+        if len(classes) != n:
+            raise AssertionError(f"block at {address:#x}: {len(classes)} instructions, "
+                                 f"the counter says {n}")
+        for c in classes:
+            counts[c] += runs
+    excess = sum(counts) - machine.retired
+    if excess:
+        for c in _unexecuted_tail(machine, blocks, excess):
+            counts[c] -= 1
+    assert sum(counts) == machine.retired
+    return dict(zip(CLASSES, counts))
 
-    Meant for runs without a budget (a budget stop re-runs a block, which this
-    would count twice); faults and instruction limits are reconciled in mix()."""
 
-    def __init__(self, machine):
-        from unicorn import UC_HOOK_BLOCK
-        self.machine = machine
-        self.classifier = Classifier(machine.backend)
-        self.blocks: dict[tuple[int, int], tuple[int, ...]] = {}   # classes, in order
-        self.hits: dict[tuple[int, int], int] = {}                 # executions
-        self.last: tuple[int, int] | None = None
-        machine.uc.hook_add(UC_HOOK_BLOCK, self._on_block)
+def _unexecuted_tail(machine, blocks, excess: int) -> tuple[int, ...]:
+    """The classes of the instructions the machine uncounted after a fault: those
+    from the faulting instruction to the end of a block that holds it."""
+    pc = machine.fault.pc if machine.fault is not None else None
+    for (address, size), classes in blocks.items():
+        if pc is not None and address <= pc < address + size:
+            tail = classes[len(classes) - excess:]
+            done = classes[:len(classes) - excess]
+            if len(tail) == excess and _ends_before(machine, address, size, len(done), pc):
+                return tail
+    raise AssertionError(f"{excess} counted instructions do not match a fault's block")
 
-    def _on_block(self, uc, address, size, _data):
-        key = (address, size)
-        n = self.hits.get(key)
-        if n is None:
-            self.blocks[key] = self.classifier.block(bytes(uc.mem_read(address, size)), address)
-            n = 0
-        self.hits[key] = n + 1
-        self.last = key
 
-    def mix(self) -> dict[str, int]:
-        """Retired instructions per class; they add up to machine.retired exactly."""
-        counts = [0] * len(CLASSES)
-        for key, n in self.hits.items():
-            for c in self.blocks[key]:
-                counts[c] += n
-        excess = sum(counts) - self.machine.retired
-        if excess:
-            # The run stopped inside (or before) the last block we saw: the
-            # machine counted only the instructions that ran.
-            tail = self.blocks[self.last][-excess:] if self.last else ()
-            if not 0 < excess <= len(self.blocks.get(self.last, ())):
-                raise AssertionError(f"mix counted {excess} instructions more than retired")
-            for c in tail:
-                counts[c] -= 1
-        assert sum(counts) == self.machine.retired
-        return dict(zip(CLASSES, counts))
+def _ends_before(machine, address: int, size: int, done: int, pc: int) -> bool:
+    """Whether exactly `done` instructions of the block lie before pc."""
+    return machine.counter.sizer.count(machine.uc, address, pc - address) == done

@@ -20,7 +20,8 @@ def text_size(guest, isa):
 
 
 @pytest.mark.parametrize("isa", ISAS)
-@pytest.mark.parametrize("guest", BUNDLED + PARTNERED + ["null_deref", "jump_null", "bad_write"])
+@pytest.mark.parametrize("guest", BUNDLED + PARTNERED + ["null_deref", "jump_null", "bad_write",
+                                   "recurse"])
 def test_mix_adds_up_to_the_runs_count(guest, isa):
     """Every guest, even one that faults part-way through a block (or, run on
     its own, stops because it needs partners): the mix adds up to exactly
@@ -40,6 +41,14 @@ def test_mix_stops_at_the_instruction_limit_like_run(isa, limit):
     img = image("hello", isa)
     row, run = measure(img, max_instructions=limit), runner.run(img, max_instructions=limit)
     assert sum(row.mix.values()) == row.retired == run.retired <= limit
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_runaway_guest_stops_at_its_limit_with_an_exact_mix(isa):
+    img = image("spin", isa)
+    row, run = measure(img, max_instructions=50_000), runner.run(img, max_instructions=50_000)
+    assert sum(row.mix.values()) == row.retired == run.retired
+    assert row.fault is not None and "instruction limit" in row.fault
 
 
 # tests/guests/mixloop.c, counted by hand from `hal disasm` of the five functions
