@@ -39,6 +39,12 @@ class Trace:
     word_digits: int
 
     def to_json(self) -> dict:
+        """The `--format json` object ("schema": "halemu.trace/1"):
+        {"schema", "guest", "isa", "function": str | null, "limit": int,
+         "end": "limit" | "exited" | "faulted" | ..., "exit_code": int | null,
+         "fault": str | null,
+         "steps": [{"index": int (from 1), "address": int, "function": "name+0xoff" or "",
+                    "bytes": hex str, "text": str, "writes": {register: value after}}]}"""
         return {"schema": SCHEMA, "guest": self.guest, "isa": self.isa,
                 "function": self.function, "limit": self.limit, "end": self.end,
                 "exit_code": self.exit_code, "fault": self.fault,
