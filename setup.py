@@ -22,8 +22,8 @@ setup(
     package_dir={"hal": "hal", "hal.arch": "arch", "hal.guests": "guests"},
     package_data={
         "hal": ["native/*.c"],
-        **{f"hal.arch.{isa}": ["*.S", "*.ld"] for isa in ISAS},
+        **{f"hal.arch.{isa}": ["*.S", "*.ld", "*.h", "*.c"] for isa in ISAS},
         "hal.guests": ["*.c", "include/*.h", "lib/*.c", "lib/*.ld", "expected/*.out",
-                       "workloads/*.toml"],
+                       "expected/*.in", "workloads/*.toml"],
     },
 )

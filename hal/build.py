@@ -1,7 +1,10 @@
 """Cross-compile guests with zig (the `ziglang` package from PyPI), with a cache.
 
 One C source plus the guest SDK (guests/lib, guests/include) plus the ISA's
-own start.S, trap.S and link.ld become one static ELF.  The output's name
+own files in arch/<isa>/ (start.S, trap.S, any other .S or .c there, the
+io.h that include sees, and link.ld) become one static ELF.  A backend with
+memory-mapped devices gets -DHAL_IO_BASE=<its io_base>; a variant, such as
+the console through the UART, is a -D define of its own.  The output's name
 carries a hash of every input and flag, so a fresh build is found without
 running the compiler, and an edited source is rebuilt.
 """
@@ -18,6 +21,8 @@ from . import paths
 from .errors import BuildError
 from .isa import Backend
 
+CONSOLES = {"trap": (), "uart": ("HAL_CONSOLE_UART",)}    # `--console`: the defines each needs
+
 COMMON_FLAGS = ("-O2", "-g", "-std=c11", "-Wall", "-ffreestanding", "-fno-builtin",
                 "-static", "-fno-stack-protector", "-fno-unwind-tables",
                 "-fno-asynchronous-unwind-tables")
@@ -25,14 +30,20 @@ COMMON_FLAGS = ("-O2", "-g", "-std=c11", "-Wall", "-ffreestanding", "-fno-builti
 
 def _inputs(source: Path, backend: Backend) -> list[Path]:
     arch = paths.arch_dir(backend.name)
-    return [arch / "start.S", arch / "trap.S", *sorted(paths.LIB.glob("*.c")), source]
+    own = sorted([*arch.glob("*.S"), *arch.glob("*.c")])
+    return [*own, *sorted(paths.LIB.glob("*.c")), source]
 
 
-def _command(source: Path, backend: Backend, out: Path) -> list[str]:
+def _defines(backend: Backend, defines: tuple[str, ...]) -> list[str]:
+    io_base = [f"HAL_IO_BASE={backend.io_base:#x}"] if backend.io_base is not None else []
+    return [f"-D{d}" for d in (*io_base, *defines)]
+
+
+def _command(source: Path, backend: Backend, out: Path, defines: tuple[str, ...] = ()) -> list[str]:
     arch = paths.arch_dir(backend.name)
     return [sys.executable, "-m", "ziglang", "cc", "-target", backend.zig_target,
-            *COMMON_FLAGS, *backend.zig_flags,
-            "-I", str(paths.INCLUDE), "-T", str(arch / "link.ld"),
+            *COMMON_FLAGS, *backend.zig_flags, *_defines(backend, defines),
+            "-I", str(paths.INCLUDE), "-I", str(arch), "-T", str(arch / "link.ld"),
             "-Wl,--build-id=none",
             *map(str, _inputs(source, backend)), "-o", str(out)]
 
@@ -42,29 +53,31 @@ def _zig_version() -> str:
     return version("ziglang")
 
 
-def output_path(source: Path, backend: Backend) -> Path:
+def output_path(source: Path, backend: Backend, defines: tuple[str, ...] = ()) -> Path:
     """Where the build of `source` for `backend` lives; its name changes with any input."""
     h = hashlib.sha256()
     arch = paths.arch_dir(backend.name)
-    extra = [arch / "link.ld", *sorted(paths.INCLUDE.glob("*.h")), *sorted(paths.LIB.glob("*.ld"))]
+    extra = [arch / "link.ld", *sorted(arch.glob("*.h")), *sorted(paths.INCLUDE.glob("*.h")),
+             *sorted(paths.LIB.glob("*.ld"))]
     for f in _inputs(source, backend) + extra:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    h.update(repr((_command(Path("S"), backend, Path("O"))[3:], _zig_version())).encode())
+    h.update(repr((_command(Path("S"), backend, Path("O"), defines)[3:], _zig_version())).encode())
     return paths.cache_dir() / backend.name / h.hexdigest()[:16] / f"{source.stem}.elf"
 
 
-def build(source: str | os.PathLike, backend: Backend) -> Path:
-    """The ELF for `source` on `backend`, compiling only if no fresh build exists."""
+def build(source: str | os.PathLike, backend: Backend, defines: tuple[str, ...] = ()) -> Path:
+    """The ELF for `source` on `backend`, compiling only if no fresh build exists.
+    `defines` (e.g. "HAL_CONSOLE_UART") make a variant with its own cache entry."""
     source = Path(source)
     if not source.is_file():
         raise BuildError(f"{source}: no such source file")
-    out = output_path(source, backend)
+    out = output_path(source, backend, defines)
     if out.is_file():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(f".{os.getpid()}.tmp")
     # lld finds the INCLUDEd layout.ld in the current directory
-    proc = subprocess.run(_command(source.resolve(), backend, tmp.resolve()), cwd=paths.LIB,
+    proc = subprocess.run(_command(source.resolve(), backend, tmp.resolve(), defines), cwd=paths.LIB,
                           capture_output=True, text=True)
     if proc.returncode != 0:
         tmp.unlink(missing_ok=True)
@@ -74,7 +87,8 @@ def build(source: str | os.PathLike, backend: Backend) -> Path:
     return out
 
 
-def build_all(source: str | os.PathLike, backends: list[Backend]) -> list[Path]:
+def build_all(source: str | os.PathLike, backends: list[Backend],
+              defines: tuple[str, ...] = ()) -> list[Path]:
     """Build one source for several ISAs at once (compilers run in parallel)."""
     with ThreadPoolExecutor(max_workers=max(1, len(backends))) as pool:
-        return list(pool.map(lambda b: build(source, b), backends))
+        return list(pool.map(lambda b: build(source, b, defines), backends))

@@ -8,6 +8,8 @@ import sys
 import click
 
 ISA_HELP = "an ISA name (see `hal isas`) or 'all'"
+CONSOLE_HELP = ("how the console helpers write: 'trap' (the hal_write service) or 'uart' "
+                "(the UART device; builds a -DHAL_CONSOLE_UART variant)")
 
 
 def _console(stderr: bool = False):
@@ -95,7 +97,9 @@ def guests():
 @cli.command()
 @click.argument("source")
 @click.option("--isa", default="all", show_default=True, help=ISA_HELP)
-def build(source, isa):
+@click.option("--console", "console_via", type=click.Choice(["trap", "uart"]), default="trap",
+              show_default=True, help=CONSOLE_HELP)
+def build(source, isa, console_via):
     """Cross-compile a guest (a .c file or a bundled guest's name) with zig."""
     from pathlib import Path
 
@@ -103,7 +107,7 @@ def build(source, isa):
     from . import guests, registry
     path = Path(source) if source.endswith(".c") or os.path.sep in source else guests.source(source)
     backends = registry.backends() if isa == "all" else [registry.get(isa)]
-    for backend, elf in zip(backends, b.build_all(path, backends)):
+    for backend, elf in zip(backends, b.build_all(path, backends, b.CONSOLES[console_via])):
         click.echo(f"{backend.name:6} {elf}")
 
 
@@ -116,19 +120,21 @@ def build(source, isa):
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
               help="file the guest reads as console input (default: stdin)")
 @click.option("--stats", is_flag=True, help="after a single run, print the instruction count to stderr")
-def run(guest, isa, max_instructions, memory, input_file, stats):
+@click.option("--console", "console_via", type=click.Choice(["trap", "uart"]), default="trap",
+              show_default=True, help=CONSOLE_HELP)
+def run(guest, isa, max_instructions, memory, input_file, stats, console_via):
     """Run a guest: an ELF path (ISA from its header), a C source, or a bundled guest's name.
 
     With one ISA the guest's output goes straight to stdout and hal exits with
     the guest's exit code; with --isa all (the default for bundled guests) the
     ISAs are shown side by side."""
-    from . import memmap, runner
+    from . import build, memmap, runner
     from .errors import HalError
     try:
         mem = memmap.MemoryMap(memmap.parse_size(memory))
     except ValueError as e:
         raise HalError(str(e)) from None
-    images = runner.resolve(guest, isa)
+    images = runner.resolve(guest, isa, build.CONSOLES[console_via])
     stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
     if len(images) == 1:
         result = runner.run(images[0], memory=mem, max_instructions=max_instructions,
@@ -187,6 +193,8 @@ def main() -> None:
 
 def _register_subcommands() -> None:
     """Commands that live in their own modules."""
+    from .cli_devices import devices
+    cli.add_command(devices)
     from .cli_inspect import compare, disasm, trace
     from .cli_schedule import schedule
     for command in (schedule, compare, disasm, trace):

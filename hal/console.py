@@ -1,4 +1,9 @@
-"""The console a guest writes to: kept for comparison, optionally echoed live."""
+"""The guest's console: output kept for comparison and optionally echoed live;
+input from a file or the host's stdin.
+
+The console is the one input source of a machine: the hal_read service and
+the UART's receive register both read from it, so a guest may use either.
+"""
 from __future__ import annotations
 
 from typing import BinaryIO
@@ -11,11 +16,20 @@ class ConsoleFull(Exception):
 
 
 class Console:
-    def __init__(self, echo: BinaryIO | None = None, limit: int = DEFAULT_LIMIT):
+    def __init__(self, echo: BinaryIO | None = None, limit: int = DEFAULT_LIMIT,
+                 input: BinaryIO | None = None):
         self._chunks: list[bytes] = []
         self._size = 0
         self._echo = echo
+        self._input = input
         self.limit = limit
+
+    def read(self, n: int) -> bytes:
+        """Up to n bytes of input, as soon as any are there; b"" at its end (or with none)."""
+        if self._input is None or n <= 0:
+            return b""
+        read1 = getattr(self._input, "read1", None)   # a pipe: what has arrived, not all n
+        return read1(n) if read1 is not None else self._input.read(n)
 
     def write(self, data: bytes) -> None:
         if self._size + len(data) > self.limit:

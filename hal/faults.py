@@ -39,6 +39,10 @@ class Fault:
 
 def disassemble_at(backend: Backend, uc, pc: int) -> str:
     import capstone
+
+    from .memmap import IO_WINDOW
+    if backend.io_base is not None and backend.io_base <= pc < backend.io_base + IO_WINDOW:
+        return "?? (the device window holds registers, not code)"   # reading it has effects
     try:
         code = bytes(uc.mem_read(pc, 16 if backend.insn_width is None else backend.insn_width))
     except Exception:

@@ -32,6 +32,12 @@ def standalone() -> list[str]:
     return [n for n in names() if partner_workload(n) is None]
 
 
+def expected_input(name: str) -> bytes | None:
+    """The fixed input a guest that reads (wc, sum, echo) is tested with: '<name>.in'."""
+    f = paths.EXPECTED / f"{name}.in"
+    return f.read_bytes() if f.is_file() else None
+
+
 def expected_output(name: str, endian: str) -> str | None:
     """The exact output a bundled guest must print; '<name>.<endian>.out' wins
     over '<name>.out' for guests (like endian) whose output depends on byte order."""

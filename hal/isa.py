@@ -57,7 +57,8 @@ class Backend:
     delay_slots: bool = False
     exceptions: dict[int, str] = field(default_factory=dict)  # Unicorn interrupt numbers, named
     # Where capstone's groups and operands fall short for the instruction mix
-    # (hal/mix.py): "mnemonic" or "mnemonic operands" -> class name, checked first;
+    # (hal/mix.py): "mnemonic operands", "mnemonic first-operand" or "mnemonic"
+    # -> class name, checked first;
     # and, on cores where capstone reports no operand access, the mnemonic
     # prefix that marks a memory-operand instruction as a store (else a load).
     mix: dict[str, str] = field(default_factory=dict)

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Callable
 
-from . import faults, services
+from . import faults, platform, services
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
 from .loader import Image
@@ -75,6 +75,8 @@ class Machine:
             self.counter.limit = max_instructions
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
+        self._device_fault: tuple[str, int | None, int | None] | None = None
+        self.platform = platform.attach(self)      # the devices (UART, timer)
 
     # -- the driver's interface ------------------------------------------------
     @property
@@ -109,10 +111,14 @@ class Machine:
         try:
             self.uc.emu_start(self.pc, STOP_ADDRESS)
         except UcError as e:
+            if self._device_fault is not None:
+                return self._report_device_fault()
             self._uncount_rest_of_block()
             reason = faults.UC_ERRORS.get(_uc_error_name(e.errno), str(e))
             self._set_fault(reason, self._bad_access)
             return Stop.FAULTED
+        if self._device_fault is not None:
+            return self._report_device_fault()
         if self._stop is not None:
             return self._stop
         if counter.stop == SLICE:
@@ -135,6 +141,17 @@ class Machine:
         """End the guest with a fault its driver found (e.g. a request it cannot answer)."""
         self.request = None
         self._set_fault(reason)
+
+    def device_fault(self, reason: str, address: int | None = None,
+                     pc: int | None = None) -> None:
+        """Fault the guest from inside a device hook (hal/platform.py) and stop.
+
+        The report waits until the core has stopped: inside MMIO callbacks
+        Unicorn knows the PC only then.  Port-instruction hooks know the PC
+        at once (pass it), but the core runs the rest of the block first."""
+        if self._device_fault is None:
+            self._device_fault = (reason, address, pc)
+        self._halt(Stop.FAULTED)
 
     # -- Unicorn hooks -----------------------------------------------------------
     def _on_bad_access(self, uc, access, address, size, value, _data):
@@ -193,6 +210,17 @@ class Machine:
         return self.arg
 
     # -- helpers -----------------------------------------------------------------
+    def _report_device_fault(self) -> Stop:
+        reason, address, pc = self._device_fault
+        self._device_fault = None
+        self.request = None
+        if pc is not None:
+            self.uc.reg_write(self._pc, pc)
+        self._uncount_rest_of_block(raised=True)   # a MIPS delay slot leaves the PC past it
+        self._set_fault(reason, address)
+        self._stop = Stop.FAULTED
+        return Stop.FAULTED
+
     def _halt(self, why: Stop, reason: str | None = None) -> None:
         self._stop = why
         if reason is not None:

@@ -1,4 +1,4 @@
-"""The guest memory map, the same on every ISA.
+"""The guest memory map: the same on every ISA but for where the device window sits.
 
     0x0000_0000  +-------------------------+
                  | unmapped                |  null-pointer guard: any access faults
@@ -12,6 +12,16 @@
                  |                         |  of RAM traps here instead of reaching unmapped
                  |                         |  memory (Unicorn 2.1.4's MIPS core can crash the
                  |                         |  host there, unicorn-engine/unicorn#2134)
+                 +-------------------------+
+                 | unmapped                |  (RAM and fence end by 0x1001_1000 at most)
+    io_base      +-------------------------+  Backend.io_base, on ISAs without port I/O:
+                 | device window, one page |  0x1800_0000 mips, 0x2000_0000 alpha,
+                 |   +0x040 timer          |  0x4000_0000 ppc.  I/O port p lives at
+                 |   +0x3F8 UART (COM1)    |  io_base + p (hal/platform.py); x86 has a
+                 |                         |  port space of its own and no window.
+                 |                         |  Read/write only: a jump here faults at once,
+                 |                         |  and unmapped pages on both sides keep code
+                 |                         |  (and MIPS delay slots, #2134) out of reach
                  +-------------------------+
                  | unmapped                |
     STOP_ADDRESS                              emu_start's `until`: never mapped, never reached
@@ -29,6 +39,7 @@ MIN_MEMORY = 64 << 10
 MAX_MEMORY = 256 << 20
 STACK_ALIGN = 16
 STOP_ADDRESS = 0x7FFF_F000
+IO_WINDOW = PAGE                  # device window size: ports 0x000-0xFFF
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,13 @@ class MemoryMap:
 
     def in_ram(self, start: int, length: int) -> bool:
         return RAM_BASE <= start and start + length <= self.ram_end
+
+
+def io_window_fits(base: int) -> bool:
+    """A backend's device window must sit clear of the largest RAM and its fence,
+    with an unmapped page before and after it, and below STOP_ADDRESS."""
+    lowest = RAM_BASE + MAX_MEMORY + 2 * PAGE       # RAM, fence, one unmapped page
+    return base % PAGE == 0 and lowest <= base and base + IO_WINDOW + PAGE <= STOP_ADDRESS
 
 
 def parse_size(text: str) -> int:

@@ -10,7 +10,8 @@ instruction on, as the machine does.
 
 One class per instruction, first rule that applies wins:
   1. the backend's HAL trap ("int 0x2e", "syscall", "sc", "ecall")  -> other
-  2. the backend's own table (Backend.mix), for what capstone misses
+  2. the backend's own table (Backend.mix), for what capstone misses: keyed by
+     the whole instruction, by the mnemonic and first operand, or by the mnemonic
   3. capstone groups: call or return -> calls; jump or relative branch -> branches;
      interrupt -> other
   4. "nop"                                                          -> other
@@ -62,7 +63,8 @@ class Classifier:
         text = f"{insn.mnemonic} {insn.op_str}".strip()
         if text == b.trap.mnemonic:
             return "other"
-        found = b.mix.get(text) or b.mix.get(insn.mnemonic)
+        first = f"{insn.mnemonic} {insn.op_str.split(',')[0]}"
+        found = b.mix.get(text) or b.mix.get(first) or b.mix.get(insn.mnemonic)
         if found:
             return found
         groups = set(insn.groups)

@@ -42,14 +42,17 @@ class RunResult:
                 f"after {self.retired} instructions")
 
 
-def resolve(guest: str, isa: str | None) -> list[Image]:
+def resolve(guest: str, isa: str | None, defines: tuple[str, ...] = ()) -> list[Image]:
     """A bundled guest's name, a C source or an ELF path -> loaded images, one per
     ISA asked for.  isa is a backend name, "all", or None (ELF: its own ISA;
-    bundled guest or source: all)."""
+    bundled guest or source: all).  defines pick a build variant (hal/build.py)."""
     path = Path(guest)
     if path.suffix == ".c":
         source = path
     elif path.suffix == ".elf" or path.is_file() or "/" in guest:
+        if defines:
+            raise HalError(f"{path} is already built: a build variant "
+                           f"({', '.join(defines)}) needs its C source or a bundled guest")
         image = loader.load(path)
         if isa not in (None, "all", image.backend.name):
             raise HalError(f"{path} is a {image.backend.name} ELF file, not {isa}")
@@ -57,36 +60,26 @@ def resolve(guest: str, isa: str | None) -> list[Image]:
     else:
         source = guests.source(guest)
     backends = registry.backends() if isa in (None, "all") else [registry.get(isa)]
-    return [loader.load(elf) for elf in build.build_all(source, backends)]
-
-
-class _Input:
-    """Console input for hal_read: bytes from a file or stdin, read when asked."""
-
-    def __init__(self, stream: BinaryIO | None):
-        self._stream = stream
-
-    def read(self, n: int) -> bytes:
-        return self._stream.read(n) if self._stream is not None and n else b""
+    return [loader.load(elf) for elf in build.build_all(source, backends, defines)]
 
 
 def run(image: Image, *, memory: MemoryMap = MemoryMap(), max_instructions: int | None = None,
         echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> RunResult:
-    """Run `image` to its end; output is kept, and also written to `echo` as it comes."""
-    machine = Machine(image, memory=memory, console=Console(echo=echo),
+    """Run `image` to its end; output is kept, and also written to `echo` as it comes.
+    Input comes from `stdin`, for hal_read and the UART alike (hal/console.py)."""
+    machine = Machine(image, memory=memory, console=Console(echo=echo, input=stdin),
                       max_instructions=max_instructions)
-    inp = _Input(stdin)
     while True:
         stop = machine.run()
         if stop is not Stop.BLOCKED:
             break
-        _answer(machine, inp)
+        _answer(machine)
     return RunResult(machine.name, image.backend.name, machine.console.output, machine.retired,
                      machine.hal_calls, machine.exit_code, machine.fault,
                      image.backend.word_bytes * 2)
 
 
-def _answer(machine: Machine, inp: _Input) -> None:
+def _answer(machine: Machine) -> None:
     req = machine.request
     name = req.service.name
     if name == "yield":
@@ -97,7 +90,7 @@ def _answer(machine: Machine, inp: _Input) -> None:
     elif name == "read":
         buf, length = req.args
         length = min(length, machine.memory.ram_end - buf) if machine.memory.in_ram(buf, 1) else 0
-        data = inp.read(length)
+        data = machine.console.read(length)
         if data:
             machine.uc.mem_write(buf, data)
         machine.complete(len(data))

@@ -110,7 +110,8 @@ CLASSIFIED = {
             ("7f 7a d9 d6", "muldiv")],
     "alpha": [("e7 80 40 02", "calls"), ("67 80 00 00", "calls"), ("6f 00 00 00", "branches"),
               ("73 00 00 00", "other"), ("03 a5 05 00", "loads"), ("23 a0 a5 00", "stores"),
-              ("e3 9a 05 fe", "branches"), ("33 05 a6 00", "alu"), ("33 0b 1b 03", "muldiv")],
+              ("e3 9a 05 fe", "branches"), ("33 05 a6 00", "alu"), ("33 0b 1b 03", "muldiv"),
+              ("67 00 03 ec", "branches")],                        # jalr zero, t1: a tail call
 }
 
 

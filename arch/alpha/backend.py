@@ -32,8 +32,10 @@ ALPHA = register(Backend(
     fence=b"\x73\x00\x10\x00",                 # ebreak
     nop=b"\x13\x00\x00\x00",                # nop (addi zero, zero, 0)
     insn_width=4,
-    # capstone puts "j" (jal zero) in the call group and "jal" in none
-    mix={"j": "branches", "jr": "branches", "jal": "calls", "jalr": "calls", "ret": "calls",
+    # capstone puts "j" (jal zero) in the call group and "jal" in none; a jalr
+    # that links nothing (zero) is a jump: a tail call
+    mix={"j": "branches", "jr": "branches", "jalr zero": "branches",
+         "jal": "calls", "jalr": "calls", "ret": "calls",
          **dict.fromkeys(("mul", "mulh", "mulhu", "mulhsu", "mulw", "div", "divu", "divw",
                           "divuw", "rem", "remu", "remw", "remuw"), "muldiv")},
     store_prefix="s",                           # sb, sh, sw, sd; loads start with l

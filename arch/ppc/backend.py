@@ -33,6 +33,7 @@ PPC = register(PowerPC(
     fence=b"\x7f\xe0\x00\x08",                 # trap (tw 31,0,0)
     nop=b"\x60\x00\x00\x00",                # nop (ori 0, 0, 0)
     insn_width=4,
+    io_base=0x4000_0000,        # COM1 at 0x4000_03F8 (PReP boards used 0x8000_0000)
     mix={**dict.fromkeys(("bl", "bla", "blr", "blrl", "bctrl", "beqlr", "bnelr", "bltlr",
                           "bgtlr", "blelr", "bgelr"), "calls"),    # capstone: only "jump"
          "bctr": "branches",

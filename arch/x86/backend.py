@@ -26,6 +26,7 @@ X86 = register(Backend(
     fence=b"\x0f\x0b",                          # ud2
     nop=b"\x90",                                # nop
     insn_width=None,
+    io_insns=(uc.x86_const.UC_X86_INS_IN, uc.x86_const.UC_X86_INS_OUT),   # COM1 at port 0x3F8
     # capstone gives operand access on x86, so memory operands sort loads from
     # stores; push/pop/leave touch the stack with no memory operand shown, and
     # capstone marks lea's address operand as read though lea reads no memory

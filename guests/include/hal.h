@@ -11,6 +11,18 @@
  *   hal_isa_id()            which ISA (HAL_ISA_*)
  *   hal_putc / hal_puts / hal_print_int / hal_print_uint / hal_print_hex
  *                           console helpers built on hal_write (guests/lib/hal.c)
+ *   hal_getc()              one byte of console input (via the UART), HAL_EOF at its end
+ *
+ * Devices (hal_devices.h has the register map, `hal devices` shows where):
+ *   hal_port_read8/write8/read32(port)
+ *                           a device register: in/out on x86, a load or store at
+ *                           HAL_IO_BASE + port on the others (arch/<isa>/io.h)
+ *   hal_uart_putc / hal_uart_getc
+ *                           the UART, driven by polling its status register
+ *   hal_timer_ticks()       the timer device: the same clock as hal_time()
+ *
+ * Built with -DHAL_CONSOLE_UART (`hal run --console uart`), the console
+ * helpers write through the UART instead of the trap.
  */
 #ifndef HAL_H
 #define HAL_H
@@ -22,6 +34,9 @@ typedef unsigned short u16;
 typedef unsigned int   u32;   /* 32 bits on every ISA here */
 typedef int            i32;
 
+#include "hal_devices.h"    /* device ports and register bits */
+#include "io.h"             /* arch/<isa>/io.h: hal_port_read8 and friends */
+
 /* Console helpers (guests/lib/hal.c). */
 void hal_putc(char c);
 void hal_puts(const char *s);                 /* the string, then a newline */
@@ -30,6 +45,12 @@ void hal_print_int(long v);                   /* signed decimal */
 void hal_print_uint(unsigned long v);         /* unsigned decimal */
 void hal_print_hex(unsigned long v, int digits); /* 0x-prefixed, zero-padded to digits */
 unsigned long hal_strlen(const char *s);
+int hal_getc(void);                           /* next input byte, or HAL_EOF */
+
+/* Devices (guests/lib/uart.c). */
+void hal_uart_putc(char c);                   /* waits for THRE, then writes DATA */
+int hal_uart_getc(void);                      /* waits for DR or BI; HAL_EOF at break */
+unsigned long hal_timer_ticks(void);
 
 /* What the compiler may call for struct copies and array zeroing. */
 void *memset(void *dst, int c, unsigned long n);

@@ -1,5 +1,26 @@
-/* hal.c: console helpers every guest shares, built on the hal_write service. */
+/* hal.c: console helpers every guest shares, built on the hal_write service
+ * (or, built with -DHAL_CONSOLE_UART, on the UART: byte by byte, the way a
+ * driver without a HAL service would do it). */
 #include "hal.h"
+
+#ifdef HAL_CONSOLE_UART
+static long console_write(const void *buf, unsigned long len)
+{
+    const char *p = buf;
+    for (unsigned long i = 0; i < len; i++)
+        hal_uart_putc(p[i]);
+    return (long)len;
+}
+#else
+#define console_write hal_write
+#endif
+
+/* Console input comes through the UART in either build; hal_read, the
+ * blocking read service, stays for guests that want whole buffers. */
+int hal_getc(void)
+{
+    return hal_uart_getc();
+}
 
 unsigned long hal_strlen(const char *s)
 {
@@ -11,12 +32,12 @@ unsigned long hal_strlen(const char *s)
 
 void hal_putc(char c)
 {
-    hal_write(&c, 1);
+    console_write(&c, 1);
 }
 
 void hal_print(const char *s)
 {
-    hal_write(s, hal_strlen(s));
+    console_write(s, hal_strlen(s));
 }
 
 void hal_puts(const char *s)
@@ -33,7 +54,7 @@ void hal_print_uint(unsigned long v)
         buf[--i] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    hal_write(buf + i, sizeof buf - i);
+    console_write(buf + i, sizeof buf - i);
 }
 
 void hal_print_int(long v)
@@ -64,7 +85,7 @@ void hal_print_hex(unsigned long v, int digits)
     buf[1] = 'x';
     for (int i = n - 1; i >= 0; i--, v >>= 4)
         buf[2 + i] = hex[v & 15];
-    hal_write(buf, 2 + n);
+    console_write(buf, 2 + n);
 }
 
 void *memset(void *dst, int c, unsigned long n)
