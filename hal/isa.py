@@ -55,6 +55,11 @@ class Backend:
     zig_target: str              # zig cc -target
     zig_flags: tuple[str, ...] = ()
     delay_slots: bool = False
+    # How the guest reaches device registers (hal/platform.py): with port
+    # instructions of its own (Unicorn's ids for "in" and "out", for
+    # UC_HOOK_INSN), or else memory-mapped, I/O port p at io_base + p.
+    io_insns: tuple[int, int] | None = None
+    io_base: int | None = None
     exceptions: dict[int, str] = field(default_factory=dict)  # Unicorn interrupt numbers, named
     # Where capstone's groups and operands fall short for the instruction mix
     # (hal/mix.py): "mnemonic operands", "mnemonic first-operand" or "mnemonic"

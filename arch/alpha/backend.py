@@ -32,6 +32,7 @@ ALPHA = register(Backend(
     fence=b"\x73\x00\x10\x00",                 # ebreak
     nop=b"\x13\x00\x00\x00",                # nop (addi zero, zero, 0)
     insn_width=4,
+    io_base=0x2000_0000,        # COM1 at 0x2000_03F8
     # capstone puts "j" (jal zero) in the call group and "jal" in none; a jalr
     # that links nothing (zero) is a jump: a tail call
     mix={"j": "branches", "jr": "branches", "jalr zero": "branches",
