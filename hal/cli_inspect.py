@@ -32,7 +32,9 @@ def _input(input_file) -> bytes | None:
               help="stop a guest that retires more instructions than this")
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
               help="file every ISA's run reads as console input (default: none)")
-def compare(guest, isa, fmt, max_instructions, input_file):
+@click.option("--svg", "svg_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="also write the mix as a bar chart to this SVG file")
+def compare(guest, isa, fmt, max_instructions, input_file, svg_file):
     """Compare one guest across ISAs: code size, retired instructions, the
     dynamic instruction mix, HAL calls, and whether the outputs agree.
 
@@ -48,6 +50,14 @@ def compare(guest, isa, fmt, max_instructions, input_file):
     else:
         text = {"json": report.to_json, "csv": report.to_csv, "markdown": report.to_markdown}[fmt](c)
         click.echo(text, nl=False)
+    if svg_file:
+        from pathlib import Path
+
+        from .errors import HalError
+        try:
+            Path(svg_file).write_text(report.to_svg(c))
+        except OSError as e:
+            raise HalError(f"{svg_file}: cannot write: {e.strerror}") from None
     faulted = [r for r in c.rows if r.fault]
     for r in faulted:
         click.echo(f"hal: error: {c.guest} on {r.isa}: {r.fault} after {r.retired} instructions",

@@ -14,6 +14,8 @@ BAR_WIDTH = 60
 BAR_MARKS = {"loads": ("L", "cyan"), "stores": ("S", "blue"), "branches": ("B", "yellow"),
              "calls": ("C", "magenta"), "alu": ("A", "green"), "muldiv": ("M", "red"),
              "other": ("O", "white")}
+SVG_COLOURS = {"loads": "#4cc3d9", "stores": "#3b6fd4", "branches": "#f2c12e",
+               "calls": "#b45fc7", "alu": "#5bb85d", "muldiv": "#d9534f", "other": "#b0b0b0"}
 
 
 def _pct(n: int, total: int) -> str:
@@ -105,3 +107,34 @@ def print_table(console, c: Comparison) -> None:
         versions = "; ".join(f"{g}: {', '.join(i for i in groups if groups[i] == g)}"
                              for g in dict.fromkeys(groups.values()))
         console.print(f"[yellow]✗ outputs differ ({versions})[/yellow]")
+
+
+def to_svg(c: Comparison) -> str:
+    """The mix as stacked horizontal bars, one per ISA, each 100% of its retired
+    instructions, with a legend: a figure for an exercise sheet."""
+    from xml.sax.saxutils import escape
+    left, width, bar, gap, top = 70, 600, 26, 12, 40
+    height = top + len(c.rows) * (bar + gap) + 60
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" '
+           f'height="{height}" font-family="sans-serif" font-size="13">',
+           f'<text x="{left}" y="24" font-size="15">{escape(c.guest)}: dynamic instruction mix '
+           f'(share of retired instructions)</text>']
+    for i, r in enumerate(c.rows):
+        y, x = top + i * (bar + gap), float(left)
+        out.append(f'<text x="{left - 8}" y="{y + bar / 2 + 5}" text-anchor="end">'
+                   f'{escape(r.isa)}</text>')
+        for k in CLASSES:
+            w = width * r.mix[k] / r.retired if r.retired else 0
+            if w:
+                out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{bar}" '
+                           f'fill="{SVG_COLOURS[k]}"><title>{escape(r.isa)} {LABELS[k]}: '
+                           f'{r.mix[k]:,} ({_pct(r.mix[k], r.retired)})</title></rect>')
+            x += w
+    y = top + len(c.rows) * (bar + gap) + 10
+    for j, k in enumerate(CLASSES):
+        lx = left + (j % 4) * 150
+        ly = y + (j // 4) * 20
+        out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{SVG_COLOURS[k]}"/>'
+                   f'<text x="{lx + 17}" y="{ly + 11}">{escape(LABELS[k])}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"

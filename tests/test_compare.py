@@ -7,7 +7,7 @@ import json
 import pytest
 from elftools.elf.elffile import ELFFile
 
-from conftest import BUNDLED, ISAS, PARTNERED, elf, image
+from conftest import BUNDLED, ISAS, PARTNERED, TEST_GUESTS, elf, image
 from hal import runner
 from hal.compare import SCHEMA, measure
 from hal.mix import CLASSES, Classifier
@@ -197,3 +197,28 @@ def test_unknown_isa_is_one_line():
     code, _, err = hal("compare", "hello", "--isa", "vax")
     assert code == 2
     one_error_line(err)
+
+
+def test_input_feeds_every_isa(tmp_path):
+    data = b"one two\nthree\n"
+    (tmp_path / "in.txt").write_bytes(data)
+    code, out, _ = hal("compare", str(TEST_GUESTS / "echo_input.c"), "--input",
+                       str(tmp_path / "in.txt"), "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["isas"]
+    for r in rows:
+        run = runner.run(image("echo_input", r["isa"]), stdin=io.BytesIO(data))
+        assert run.output == data + b"bytes: 14\n"
+        assert r["retired"] == run.retired and r["output_group"] == "A"
+
+
+def test_svg_chart(tmp_path):
+    from xml.dom import minidom
+    svg = tmp_path / "mix.svg"
+    code, out, _ = hal("compare", str(TEST_GUESTS / "mixloop.c"),
+                       "--format", "csv", "--svg", str(svg))
+    assert code == 0
+    doc = minidom.parse(str(svg))
+    titles = [t.firstChild.data for t in doc.getElementsByTagName("title")]
+    assert "mips loads: 6 (10.7%)" in titles
+    assert len(titles) == sum(1 for counts in HAND_COUNTED.values() for n in counts.values() if n)
