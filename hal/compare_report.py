@@ -86,7 +86,7 @@ def bars(r: Row, width: int = BAR_WIDTH) -> list[tuple[str, str, int]]:
 def print_table(console, c: Comparison) -> None:
     from rich.table import Table
     from rich.text import Text
-    t = Table(title=f"{c.guest} on {len(c.rows)} ISAs")
+    t = Table(title=f"{c.guest} on {len(c.rows)} ISA" + ("s" if len(c.rows) > 1 else ""))
     t.add_column("")
     for r in c.rows:
         t.add_column(r.isa, justify="right")

@@ -84,8 +84,9 @@ class Program:
         for f in self.functions:
             if f.name == name:
                 return f
+        known = ", ".join(sorted(f.name for f in self.functions))
         raise NoSuchFunction(f"no function '{name}' in {self.image.name} on {self.backend.name} "
-                             f"(functions: {', '.join(sorted(f.name for f in self.functions))})")
+                             + (f"(functions: {known})" if known else "(it has no symbol table)"))
 
     @cached_property
     def _starts(self) -> list[int]:
