@@ -100,7 +100,8 @@ CLASSIFIED = {
     "x86": [("53", "stores"), ("5b", "loads"), ("8d 89 00 20 01 00", "alu"), ("cd 2e", "other"),
             ("e8 29 00 00 00", "calls"), ("c3", "calls"), ("75 f9", "branches"),
             ("f7 e7", "muldiv"), ("8b 44 24 08", "loads"), ("c6 00 00", "stores"),
-            ("03 05 04 10 01 00", "loads"), ("90", "other"), ("29 c1", "alu")],
+            ("03 05 04 10 01 00", "loads"), ("90", "other"), ("29 c1", "alu"),
+            ("ec", "loads"), ("ee", "stores")],                   # in al, dx; out dx, al
     "mips": [("10 40 00 0c", "calls"), ("08 00 e0 03", "calls"), ("0c 00 00 00", "other"),
              ("00 00 00 00", "other"), ("00 00 21 90", "loads"), ("14 00 bf af", "stores"),
              ("fd ff 20 14", "branches"), ("21 10 62 00", "alu"), ("02 08 e1 71", "muldiv")],

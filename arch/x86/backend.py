@@ -30,7 +30,9 @@ X86 = register(Backend(
     # capstone gives operand access on x86, so memory operands sort loads from
     # stores; push/pop/leave touch the stack with no memory operand shown, and
     # capstone marks lea's address operand as read though lea reads no memory
+    # device I/O counts as memory traffic, as MMIO loads and stores do on the others
     mix={"push": "stores", "pop": "loads", "leave": "loads", "lea": "alu",
+         "in": "loads", "out": "stores",
          **dict.fromkeys(("mul", "imul", "div", "idiv"), "muldiv")},
     uc_const="x86_const", uc_reg_prefix="UC_X86_REG_",
     zig_target="x86-freestanding", zig_flags=("-mcpu=i686",),
