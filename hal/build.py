@@ -77,8 +77,8 @@ def build(source: str | os.PathLike, backend: Backend, defines: tuple[str, ...] 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(f".{os.getpid()}.tmp")
     # lld finds the INCLUDEd layout.ld in the current directory
-    proc = subprocess.run(_command(source.resolve(), backend, tmp.resolve(), defines), cwd=paths.LIB,
-                          capture_output=True, text=True)
+    proc = subprocess.run(_command(source.resolve(), backend, tmp.resolve(), defines),
+                          cwd=paths.LIB, capture_output=True, text=True)
     if proc.returncode != 0:
         tmp.unlink(missing_ok=True)
         raise BuildError(f"{source.name} does not build for {backend.name}:\n"

@@ -43,7 +43,8 @@ class Platform:
             if 0 <= offset < max(d.registers) + d.width:
                 break
         else:
-            raise DeviceError(f"{verb} {'to' if verb == 'write' else 'from'} unmapped port {port:#x}")
+            to = "to" if verb == "write" else "from"
+            raise DeviceError(f"{verb} {to} unmapped port {port:#x}")
         if offset not in d.registers:
             raise DeviceError(f"{verb} of a register the {d.name} does not have "
                               f"(it has {', '.join(d.registers.values())}), port {port:#x}")

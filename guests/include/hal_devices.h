@@ -8,11 +8,11 @@
 #ifndef HAL_DEVICES_H
 #define HAL_DEVICES_H
 
-#define HAL_PORT_TIMER  0x040   /* timer: two 32-bit read-only registers (hal/devices/timer.py) */
+#define HAL_PORT_TIMER  0x040   /* timer: two 32-bit read-only registers (timer.py) */
 #define HAL_TIMER_LO    0       /*   low 32 bits of the virtual tick count; reading it latches HI */
 #define HAL_TIMER_HI    4       /*   high 32 bits, as latched by the last read of LO */
 
-#define HAL_PORT_UART   0x3F8   /* UART at COM1, 16550 subset, 8-bit registers (hal/devices/uart.py) */
+#define HAL_PORT_UART   0x3F8   /* UART at COM1: a 16550 subset, 8-bit registers (uart.py) */
 #define HAL_UART_DATA   0       /*   read: the received byte (RBR); write: a byte to send (THR) */
 #define HAL_UART_LSR    5       /*   line status, read-only: */
 #define HAL_LSR_DR      0x01    /*     data ready: a received byte waits in DATA */
