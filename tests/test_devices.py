@@ -322,3 +322,17 @@ def test_console_uart_needs_a_source():
     code, _, err = hal("run", str(elf("hello", "x86")), "--console", "uart")
     assert code == 2
     assert err.startswith("hal: error:") and "needs its C source" in err
+
+
+def test_device_code_never_names_an_isa():
+    """hal/devices/ is held to the rule test_interface.py applies to hal/*.py."""
+    import ast
+
+    from test_interface import _code_words
+    names = registry.names() + ["i386", "mipsel", "powerpc", "riscv", "UC_ARCH_", "CS_ARCH_"]
+    pattern = re.compile(r"(?<![a-z])(" + "|".join(names) + r")(?![a-z])", re.IGNORECASE)
+    offenders = [f"{f.name}:{line}: {word!r}"
+                 for f in sorted((paths.PACKAGE / "devices").glob("*.py"))
+                 for line, word in _code_words(ast.parse(f.read_text()))
+                 if pattern.search(word)]
+    assert offenders == []

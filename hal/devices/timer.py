@@ -7,8 +7,10 @@ Two 32-bit read-only registers at port 0x40 (where a PC keeps its timer):
     +4  HI   the high 32 bits, as they were when LO was read
 
 so LO-then-HI gives one consistent 64-bit count even if LO wraps between
-the two reads.  The clock advances a basic block at a time, like the count
-hal_time returns.
+the two reads.  (Unicorn hands MMIO callbacks at most 4 bytes at a time: a
+64-bit load from LO arrives as a read of LO, then of HI, and so also gets
+the whole count.)  The clock advances a basic block at a time, like the
+count hal_time returns.
 """
 from __future__ import annotations
 
