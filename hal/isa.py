@@ -21,7 +21,8 @@ class Registers:
     result: str                 # where a HAL service returns its value
     service: str                # where the guest puts the service number
     args: tuple[str, str, str]  # where the guest puts up to three arguments
-    dump: tuple[str, ...]       # shown, in this order, when a guest faults
+    dump: tuple[str, ...]       # the user-visible state: shown, in this order, when a
+                                # guest faults, and saved in snapshots
 
 
 @dataclass(frozen=True)

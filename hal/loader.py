@@ -6,7 +6,7 @@ checked before it is trusted, and every refusal is one clear LoadError.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LoadError
@@ -41,6 +41,7 @@ class Image:
     backend: Backend
     entry: int
     segments: tuple[Segment, ...]
+    data: bytes = field(repr=False, default=b"")    # the ELF file itself (for snapshots)
 
     @property
     def name(self) -> str:
@@ -49,11 +50,6 @@ class Image:
 
 def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
     """Read and check an ELF executable; raise LoadError with the reason if unusable."""
-    from elftools.common.exceptions import ELFError
-    from elftools.elf.elffile import ELFFile
-
-    from . import registry
-
     path = Path(path)
     try:
         blob = path.read_bytes()
@@ -63,6 +59,16 @@ def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
         raise LoadError(f"{path}: is a directory, not an ELF file") from None
     except OSError as e:
         raise LoadError(f"{path}: cannot read: {e.strerror}") from None
+    return parse(blob, path, memory)
+
+
+def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
+    """Check an ELF executable already in memory (`path` names it in messages)."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    from . import registry
+
     if len(blob) > MAX_ELF_BYTES:
         raise LoadError(f"{path}: {len(blob)} bytes is too large for a guest")
     if blob[:4] != b"\x7fELF":
@@ -130,4 +136,4 @@ def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
             raise LoadError(f"{path}: segments at {a.vaddr:#x} and {b.vaddr:#x} overlap")
     if not any(s.executable and s.vaddr <= entry < s.vaddr + s.memsz for s in segments):
         raise LoadError(f"{path}: entry point {entry:#x} is not inside an executable segment")
-    return Image(path, backend, entry, tuple(ordered))
+    return Image(path, backend, entry, tuple(ordered), blob)

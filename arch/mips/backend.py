@@ -23,7 +23,7 @@ MIPS = register(Backend(
     cs_arch=cs.CS_ARCH_MIPS, cs_mode=cs.CS_MODE_MIPS32 | cs.CS_MODE_LITTLE_ENDIAN,
     bits=32, endian="little", elf_machine="EM_MIPS",
     regs=Registers(pc="pc", sp="sp", result="v0", service="v0", args=("a0", "a1", "a2"),
-                   dump=GPRS[1:] + ("pc",)),
+                   dump=GPRS[1:] + ("hi", "lo", "pc")),
     trap=Trap(mnemonic="syscall", interrupt=17),
     fence=b"\x0d\x00\x00\x00",                 # break
     nop=b"\x00\x00\x00\x00",                # nop (sll $zero, $zero, 0)

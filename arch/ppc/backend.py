@@ -28,7 +28,7 @@ PPC = register(PowerPC(
     cs_arch=cs.CS_ARCH_PPC, cs_mode=cs.CS_MODE_32 | cs.CS_MODE_BIG_ENDIAN,
     bits=32, endian="big", elf_machine="EM_PPC",
     regs=Registers(pc="pc", sp="r1", result="r3", service="r0", args=("r3", "r4", "r5"),
-                   dump=tuple(f"r{i}" for i in range(32)) + ("lr", "ctr", "pc")),
+                   dump=tuple(f"r{i}" for i in range(32)) + ("lr", "ctr", "cr", "xer", "pc")),
     trap=Trap(mnemonic="sc", interrupt=8),
     fence=b"\x7f\xe0\x00\x08",                 # trap (tw 31,0,0)
     nop=b"\x60\x00\x00\x00",                # nop (ori 0, 0, 0)
