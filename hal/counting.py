@@ -11,6 +11,10 @@ capstone and its count cached.  Two counters follow these rules:
                  when the C library is not built (no compiler) or when
                  HALEMU_NATIVE=0.
 
+Every block counts at least one instruction: a guest can never loop without
+its count moving (a hostile guest could otherwise spin in blocks the counting
+rule sees as empty, out of reach of the instruction limit).
+
 A block is counted when it starts.  A counter stops the engine before a
 block that would start after the slice has used its budget or that would
 retire past the instruction limit; Unicorn then does not run that block, so
@@ -45,23 +49,34 @@ class BlockSizer:
 
     def last_instruction(self, uc, address: int, size: int) -> int:
         """The address of the last instruction in a block."""
-        width = self.backend.insn_width
+        width = self.backend.counting_width
         if width:
             return address + size - width
-        code = bytes(uc.mem_read(address, size))
-        return [a for a, *_ in self.disassembler.disasm_lite(code, address)][-1]
+        starts = self._starts(uc, address, size)
+        return starts[-1] if starts else address
 
     def count(self, uc, address: int, size: int) -> int:
-        width = self.backend.insn_width
+        width = self.backend.counting_width
         if width:
             return size // width
         key = (address, size)
         n = self._cache.get(key)
         if n is None:
-            code = bytes(uc.mem_read(address, size))
-            n = sum(1 for _ in self.disassembler.disasm_lite(code, address))
-            self._cache[key] = n
+            n = self._cache[key] = len(self._starts(uc, address, size))
         return n
+
+    def _starts(self, uc, address: int, size: int) -> list[int]:
+        """Where each instruction of a block starts.  Should capstone stop short
+        of the block's end (it and the emulator disagree on a strange encoding),
+        the rest counts as one instruction: the emulator did run it."""
+        code = bytes(uc.mem_read(address, size))
+        starts, end = [], address
+        for a, n, *_ in self.disassembler.disasm_lite(code, address):
+            starts.append(a)
+            end = a + n
+        if end < address + size:
+            starts.append(end)
+        return starts
 
 
 class PythonCounter:
@@ -83,7 +98,7 @@ class PythonCounter:
         key = (address, size)
         entry = self._execs.get(key)
         if entry is None:
-            entry = self._execs[key] = [self.sizer.count(uc, address, size), 0]
+            entry = self._execs[key] = [max(1, self.sizer.count(uc, address, size)), 0]
         n = entry[0]
         if self.retired >= self.slice_end:
             self.stop = SLICE
@@ -126,7 +141,7 @@ class NativeCounter:
         # Python answers only the first time a variable-width block is seen
         self._resolve = _RESOLVE(lambda a, s: self.sizer.count(uc, a, s))
         stop = ctypes.cast(uclib.uc_emu_stop, ctypes.c_void_p)
-        self._ptr = lib.hal_counter_new(backend.insn_width or 0, stop,
+        self._ptr = lib.hal_counter_new(backend.counting_width or 0, stop,
                                         ctypes.cast(self._resolve, ctypes.c_void_p))
         if not self._ptr:
             raise MemoryError("cannot allocate the instruction counter")

@@ -42,7 +42,9 @@ def target_note(program: Program, insn, here: Function | None) -> str:
     some cores and the offset on others, so both readings are tried; other
     immediates (absolute jumps; offsets from a register) are taken as they are."""
     import capstone
-    relative = capstone.CS_GRP_BRANCH_RELATIVE in insn.groups
+    # some cores (RISC-V's jal) put no "relative" group on pc-relative calls
+    relative = any(g in insn.groups for g in (capstone.CS_GRP_BRANCH_RELATIVE,
+                                             capstone.CS_GRP_CALL, capstone.CS_GRP_JUMP))
     for op in insn.operands:
         if op.type != capstone.CS_OP_IMM:
             continue

@@ -44,7 +44,7 @@ def disassemble_at(backend: Backend, uc, pc: int) -> str:
     if backend.io_base is not None and backend.io_base <= pc < backend.io_base + IO_WINDOW:
         return "?? (the device window holds registers, not code)"   # reading it has effects
     try:
-        code = bytes(uc.mem_read(pc, 16 if backend.insn_width is None else backend.insn_width))
+        code = bytes(uc.mem_read(pc, backend.counting_width or 16))
     except Exception:
         return "?? (no memory there)"
     md = capstone.Cs(backend.cs_arch, backend.cs_mode)

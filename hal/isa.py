@@ -48,7 +48,7 @@ class Backend:
     elf_machine: str             # e_machine as pyelftools names it: "EM_MIPS"
     regs: Registers
     trap: Trap
-    fence: bytes                 # one instruction that always traps; fills guard pages
+    fence: bytes                 # one instruction that always traps; fills code-page gaps
     nop: bytes                   # one instruction that does nothing
     insn_width: int | None       # fixed instruction size in bytes; None if variable
     uc_const: str                # unicorn module holding register ids: "mips_const"
@@ -56,6 +56,10 @@ class Backend:
     zig_target: str              # zig cc -target
     zig_flags: tuple[str, ...] = ()
     delay_slots: bool = False
+    max_straight_line: int | None = None   # longest branch-free run the core survives (codecheck.py)
+    # The core also runs encodings of other widths than insn_width (a guest we
+    # build never has them, a hostile one may): count by decoding each block.
+    count_by_decoding: bool = False
     # How the guest reaches device registers (hal/platform.py): with port
     # instructions of its own (Unicorn's ids for "in" and "out", for
     # UC_HOOK_INSN), or else memory-mapped, I/O port p at io_base + p.
@@ -83,6 +87,11 @@ class Backend:
     def reg(self, name: str) -> int:
         """Unicorn's id for a register, derived from its name by one rule."""
         return getattr(self._uc_const_module, self.uc_reg_prefix + self.uc_reg_suffix(name))
+
+    @property
+    def counting_width(self) -> int | None:
+        """Bytes per instruction for counting by size, or None: decode instead."""
+        return None if self.count_by_decoding else self.insn_width
 
     @property
     def word_bytes(self) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import LoadError
 from .isa import Backend
-from .memmap import MemoryMap
+from .memmap import PAGE, MemoryMap
 
 MAX_ELF_BYTES = 64 << 20
 MAX_SEGMENTS = 64
@@ -46,6 +46,47 @@ class Image:
     @property
     def name(self) -> str:
         return self.path.stem
+
+    def code_pages(self) -> list[tuple[int, bytes]]:
+        """Each run of executable pages as it will sit in guest memory:
+        segment bytes, zeros for the rest of a segment's memory size, and the
+        ISA's trapping fence instruction in every byte no segment covers, so
+        that code which runs past its end traps at once."""
+        pages = sorted({p for s in self.segments if s.executable for p in _pages(s)})
+        runs: list[list[int]] = []
+        for p in pages:
+            if runs and runs[-1][-1] + PAGE == p:
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        fence = self.backend.fence
+        out = []
+        for run in runs:
+            start, end = run[0], run[-1] + PAGE
+            buf = bytearray(end - start)
+            covered = bytearray(end - start)
+            for s in self.segments:
+                lo, hi = max(s.vaddr, start), min(s.vaddr + s.memsz, end)
+                if lo < hi:
+                    covered[lo - start:hi - start] = b"\1" * (hi - lo)
+                    data = s.data[lo - s.vaddr:hi - s.vaddr]
+                    buf[lo - start:lo - start + len(data)] = data
+            i = 0
+            while i < len(buf):              # fill each uncovered gap, pattern from its start
+                if covered[i]:
+                    i += 1
+                    continue
+                j = i
+                while j < len(buf) and not covered[j]:
+                    j += 1
+                buf[i:j] = (fence * ((j - i) // len(fence) + 1))[:j - i]
+                i = j
+            out.append((start, bytes(buf)))
+        return out
+
+
+def _pages(seg: Segment) -> range:
+    return range(seg.vaddr & ~(PAGE - 1), seg.vaddr + seg.memsz, PAGE)
 
 
 def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
@@ -136,4 +177,16 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
             raise LoadError(f"{path}: segments at {a.vaddr:#x} and {b.vaddr:#x} overlap")
     if not any(s.executable and s.vaddr <= entry < s.vaddr + s.memsz for s in segments):
         raise LoadError(f"{path}: entry point {entry:#x} is not inside an executable segment")
-    return Image(path, backend, entry, tuple(ordered), blob)
+    for i, s in enumerate(ordered):
+        if s.executable and s.writable:
+            raise LoadError(f"{path}: segment at {s.vaddr:#x} is both writable and executable; "
+                            f"halemu keeps code read-only")
+    writable = {p for s in ordered if s.writable for p in _pages(s)}
+    for s in ordered:
+        if s.executable and writable.intersection(_pages(s)):
+            raise LoadError(f"{path}: code at {s.vaddr:#x} shares a page with writable data; "
+                            f"halemu keeps code and data on separate pages")
+    image = Image(path, backend, entry, tuple(ordered), blob)
+    from .codecheck import check_code
+    check_code(image)
+    return image

@@ -38,8 +38,8 @@ class Machine:
     def __init__(self, image: Image, *, name: str | None = None,
                  memory: MemoryMap = MemoryMap(), console: Console | None = None,
                  max_instructions: int | None = None, native: bool | None = None):
-        from unicorn import (UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_PROT_ALL, UC_PROT_EXEC,
-                             UC_PROT_READ, Uc)
+        from unicorn import (UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_PROT_EXEC, UC_PROT_READ,
+                             UC_PROT_WRITE, Uc)
 
         self.image = image
         self.backend = b = image.backend
@@ -63,12 +63,13 @@ class Machine:
         self._args = tuple(b.reg(r) for r in b.regs.args)
 
         self.uc = uc = Uc(b.uc_arch, b.uc_mode)
-        uc.mem_map(memory.ram_base, memory.size, UC_PROT_ALL)
-        uc.mem_map(memory.fence, PAGE, UC_PROT_READ | UC_PROT_EXEC)
-        uc.mem_write(memory.fence, b.fence * (PAGE // len(b.fence)))
+        # RAM is data: readable and writable, never executable, so a jump into
+        # data faults cleanly.  Code pages hold the ELF's code with the fence
+        # instruction in every gap, read/execute only (see codecheck.py for why).
+        uc.mem_map(memory.ram_base, memory.size, UC_PROT_READ | UC_PROT_WRITE)
         for seg in image.segments:
             uc.mem_write(seg.vaddr, seg.data)
-        _write_protect(uc, image.segments)
+        _protect(uc, image)
         b.enter(uc, image.entry, memory.stack_top)
         self.counter = make_counter(b, uc, native)
         if max_instructions is not None:
@@ -229,9 +230,17 @@ class Machine:
 
     def _set_fault(self, reason: str, address: int | None = None) -> None:
         pc = self.pc
-        if self.memory.fence <= pc < self.memory.fence + PAGE:
-            reason += " (ran off the end of RAM into the fence page)"
+        if self._in_code_gap(pc):
+            reason += " (ran past the end of the code into the fence)"
         self.fault = faults.capture(self.backend, self.uc, reason, address)
+
+    def _in_code_gap(self, pc: int) -> bool:
+        """On a code page but in no executable segment: the fence fill."""
+        segs = self.image.segments
+        on_code_page = any(s.executable and (s.vaddr & ~(PAGE - 1)) <= pc
+                           < ((s.vaddr + s.memsz + PAGE - 1) & ~(PAGE - 1)) for s in segs)
+        return on_code_page and not any(s.executable and s.vaddr <= pc < s.vaddr + s.memsz
+                                        for s in segs)
 
     def _uncount_rest_of_block(self, raised: bool = False) -> None:
         """A fault stops a block part-way: count only the instructions before it,
@@ -244,10 +253,10 @@ class Machine:
         last instruction."""
         counter = self.counter
         address, size, n = counter.last_block
-        if not size:
+        if not n:
             return
         pc = self.pc
-        if not address <= pc < address + size:
+        if not address <= pc < address + max(size, 1):     # an empty block holds its PC
             if not raised:
                 return
             pc = counter.sizer.last_instruction(self.uc, address, size)
@@ -256,21 +265,21 @@ class Machine:
         counter.last_block = (0, 0, 0)
 
 
-def _pages(seg) -> set[int]:
-    return set(range(seg.vaddr & ~(PAGE - 1), seg.vaddr + seg.memsz, PAGE))
-
-
-def _write_protect(uc, segments) -> None:
-    """Make the pages of read-only segments (code, constants) read/execute only,
-    except pages they share with a writable segment.
-
-    Pages stay executable: on MIPS, Unicorn 2.1.4 crashes the host when a
-    branch's delay slot lies on a page it may not execute (#2134), so every
-    executable page must be followed by another one (or by the fence)."""
+def _protect(uc, image) -> None:
+    """Code pages: read/execute, with fenced gaps.  Other read-only segments
+    (constants): read only.  Everything else stays read/write."""
     from unicorn import UC_PROT_EXEC, UC_PROT_READ
-    writable = set().union(*(_pages(s) for s in segments if s.writable))
-    for page in sorted(set().union(*(_pages(s) for s in segments if not s.writable)) - writable):
-        uc.mem_protect(page, PAGE, UC_PROT_READ | UC_PROT_EXEC)
+    code = set()
+    for start, content in image.code_pages():
+        uc.mem_write(start, content)
+        uc.mem_protect(start, len(content), UC_PROT_READ | UC_PROT_EXEC)
+        code.update(range(start, start + len(content), PAGE))
+    writable = {p for s in image.segments if s.writable
+                for p in range(s.vaddr & ~(PAGE - 1), s.vaddr + s.memsz, PAGE)}
+    for s in image.segments:
+        for page in range(s.vaddr & ~(PAGE - 1), s.vaddr + s.memsz, PAGE):
+            if not s.writable and page not in code and page not in writable:
+                uc.mem_protect(page, PAGE, UC_PROT_READ)
 
 
 class _GuestMistake(Exception):

@@ -3,17 +3,15 @@
     0x0000_0000  +-------------------------+
                  | unmapped                |  null-pointer guard: any access faults
     RAM_BASE     +-------------------------+  0x0001_0000, linked here (guests/lib/layout.ld)
-                 | .text .rodata .data     |  loaded from the ELF's PT_LOAD segments
-                 | .bss, free RAM          |
-                 | stack, growing down     |  SP starts at the top, 16-byte aligned
+                 | .text                   |  code pages: read/execute only; every byte no
+                 |                         |  segment fills holds the ISA's trapping fence
+                 |                         |  instruction, so code that runs past its end
+                 |                         |  traps at once (hal/codecheck.py says why)
+                 | .rodata                 |  read only
+                 | .data .bss, free RAM    |  read/write, never executable: a jump into
+                 | stack, growing down     |  data faults.  SP starts at the top, 16-aligned
     ram_end      +-------------------------+  RAM_BASE + memory size
-                 | fence page              |  filled with the ISA's trapping instruction,
-                 |                         |  read/execute only: code that runs off the end
-                 |                         |  of RAM traps here instead of reaching unmapped
-                 |                         |  memory (Unicorn 2.1.4's MIPS core can crash the
-                 |                         |  host there, unicorn-engine/unicorn#2134)
-                 +-------------------------+
-                 | unmapped                |  (RAM and fence end by 0x1001_1000 at most)
+                 | unmapped                |  (RAM ends by 0x1001_0000 at most)
     io_base      +-------------------------+  Backend.io_base, on ISAs without port I/O:
                  | device window, one page |  0x1800_0000 mips, 0x2000_0000 alpha,
                  |   +0x040 timer          |  0x4000_0000 ppc.  I/O port p lives at
@@ -54,10 +52,6 @@ class MemoryMap:
     @property
     def ram_end(self) -> int:
         return RAM_BASE + self.size
-
-    @property
-    def fence(self) -> int:
-        return self.ram_end
 
     @property
     def stack_top(self) -> int:

@@ -64,19 +64,33 @@ def test_stack_overflow_faults_below_ram(isa):
 
 
 @pytest.mark.parametrize("isa", ISAS)
-def test_running_off_the_end_of_ram_hits_the_fence(isa):
-    """Sequential execution past the end of RAM traps in the fence page; on
-    MIPS, reaching unmapped memory this way can crash Unicorn 2.1.4 (#2134)."""
+def test_running_past_the_end_of_the_code_hits_the_fence(isa):
+    """The rest of the last code page holds the trapping fence instruction."""
+    from hal import registry
+    b = registry.get(isa)
+    img = image("hello", isa)
+    text = next(s for s in img.segments if s.executable)
+    m = Machine(img)
+    end = text.vaddr + text.memsz
+    m.uc.reg_write(b.reg(b.regs.pc), end)
+    assert m.run() is Stop.FAULTED
+    assert m.fault.reason.endswith("(ran past the end of the code into the fence)")
+    assert m.fault.pc == end
+    assert m.retired == 0
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_jump_into_data_faults(isa):
+    """Data is never executable: zeroed RAM would be a long run of MIPS nops,
+    which crashes Unicorn 2.1.4's MIPS core (hal/codecheck.py)."""
     from hal import registry
     b = registry.get(isa)
     m = Machine(image("hello", isa))
-    end = m.memory.ram_end
-    m.uc.mem_write(end - 64, b.nop * (64 // len(b.nop)))
-    m.uc.reg_write(b.reg(b.regs.pc), end - 64)
+    target = m.memory.ram_end - 0x4000
+    m.uc.reg_write(b.reg(b.regs.pc), target)
     assert m.run() is Stop.FAULTED
-    assert m.fault.reason.endswith("(ran off the end of RAM into the fence page)")
-    assert m.fault.pc == end
-    assert m.retired == 64 // len(b.nop)
+    assert m.fault.reason == "jumped to non-executable memory"
+    assert m.fault.pc == target
 
 
 @pytest.mark.parametrize("isa", ISAS)

@@ -24,7 +24,7 @@ ALPHA = register(Backend(
     isa_id=4,
     core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IM",
     uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,
-    cs_arch=cs.CS_ARCH_RISCV, cs_mode=cs.CS_MODE_RISCV64,
+    cs_arch=cs.CS_ARCH_RISCV, cs_mode=cs.CS_MODE_RISCV64 | cs.CS_MODE_RISCVC,
     bits=64, endian="little", elf_machine="EM_RISCV",
     regs=Registers(pc="pc", sp="sp", result="a0", service="a7", args=("a0", "a1", "a2"),
                    dump=GPRS + ("pc",)),
@@ -32,6 +32,7 @@ ALPHA = register(Backend(
     fence=b"\x73\x00\x10\x00",                 # ebreak
     nop=b"\x13\x00\x00\x00",                # nop (addi zero, zero, 0)
     insn_width=4,
+    count_by_decoding=True,     # the core also runs 16-bit compressed code, which we never build
     io_base=0x2000_0000,        # COM1 at 0x2000_03F8
     # capstone puts "j" (jal zero) in the call group and "jal" in none; a jalr
     # that links nothing (zero) is a jump: a tail call
@@ -41,7 +42,7 @@ ALPHA = register(Backend(
                           "divuw", "rem", "remu", "remw", "remuw"), "muldiv")},
     store_prefix="s",                           # sb, sh, sw, sd; loads start with l
     uc_const="riscv_const", uc_reg_prefix="UC_RISCV_REG_",
-    zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m-c",),
+    zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m+relax-c",),
     exceptions={0: "instruction address misaligned", 1: "instruction access fault",
                 2: "illegal instruction", 3: "breakpoint (ebreak)", 4: "load address misaligned",
                 5: "load access fault", 6: "store address misaligned", 7: "store access fault",

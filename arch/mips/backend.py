@@ -32,6 +32,7 @@ MIPS = register(Backend(
     zig_target="mipsel-freestanding",
     zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
     delay_slots=True,
+    max_straight_line=256,      # Unicorn 2.1.4 crashes the host from ~378 (hal/codecheck.py)
     io_base=0x1800_0000,        # as on the MIPS Malta board: COM1 at 0x1800_03F8
     mix={"jal": "calls", "jalr": "calls", "bal": "calls", "jr $ra": "calls",   # capstone gives jal no group
          **dict.fromkeys(("mul", "mult", "multu", "div", "divu", "mfhi", "mflo",

@@ -119,6 +119,8 @@ static hal_block *find(hal_counter *c, uint64_t address, uint32_t size)
     b->size = size;
     b->execs = 0;
     b->n = c->width ? size / c->width : c->resolve(address, size);
+    if (b->n == 0)
+        b->n = 1;                   /* no block is empty: the count always moves */
     c->used++;
     return b;
 }
@@ -128,7 +130,7 @@ void hal_count_block(void *uc, uint64_t address, uint32_t size, void *user_data)
 {
     hal_counter *c = user_data;
     hal_block *b = find(c, address, size);
-    uint32_t n = b ? b->n : (c->width ? size / c->width : 0);
+    uint32_t n = b ? b->n : 1;
     if (c->retired >= c->slice_end) {
         c->stop = 1;
         c->emu_stop(uc);
