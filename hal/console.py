@@ -24,6 +24,11 @@ class Console:
         self._input = input
         self.limit = limit
 
+    def restore(self, output: bytes, echo: BinaryIO | None) -> None:
+        """Take back output written before a snapshot (not echoed again), then echo."""
+        self.write(output)
+        self._echo = echo
+
     def read(self, n: int) -> bytes:
         """Up to n bytes of input, as soon as any are there; b"" at its end (or with none)."""
         if self._input is None or n <= 0:

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import io
 
-from .console import Console
+from . import runner
 from .machine import Machine, Stop
 
 
 def machine(image, *, stdin: bytes | None = None, max_instructions: int | None = None) -> Machine:
     """A fresh machine whose console input is `stdin` (none if None)."""
-    return Machine(image, console=Console(input=io.BytesIO(stdin) if stdin is not None else None),
-                   max_instructions=max_instructions)
+    return runner.new_machine(image, stdin=io.BytesIO(stdin) if stdin is not None else None,
+                              max_instructions=max_instructions)
 
 
 def to_end(m: Machine, keep_going=lambda: True) -> Stop:
     """Run until the guest exits, faults or hits a limit (or keep_going() says stop),
     answering blocking services with `hal run`'s answers."""
-    from .runner import _answer
     while (stop := m.run()) is Stop.BLOCKED and keep_going():
-        _answer(m)
+        runner.answer(m)
     return stop

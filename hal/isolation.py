@@ -53,6 +53,8 @@ def call_isolated(fn: Callable, *args, **kwargs):
 
 
 def _worker(send, fn, args, kwargs) -> None:
+    import faulthandler
+    faulthandler.disable()      # a crash here is reported by the parent, in one line
     try:
         answer = ("ok", fn(*args, **kwargs))
     except BaseException as e:  # carried to the parent, raised there

@@ -63,23 +63,67 @@ def resolve(guest: str, isa: str | None, defines: tuple[str, ...] = ()) -> list[
     return [loader.load(elf) for elf in build.build_all(source, backends, defines)]
 
 
-def run(image: Image, *, memory: MemoryMap = MemoryMap(), max_instructions: int | None = None,
-        echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> RunResult:
-    """Run `image` to its end; output is kept, and also written to `echo` as it comes.
-    Input comes from `stdin`, for hal_read and the UART alike (hal/console.py)."""
-    machine = Machine(image, memory=memory, console=Console(echo=echo, input=stdin),
-                      max_instructions=max_instructions)
+def new_machine(image: Image, *, memory: MemoryMap = MemoryMap(),
+                max_instructions: int | None = None, max_output: int | None = None,
+                echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> Machine:
+    """A machine for `image` whose output is kept, and also written to `echo` as it
+    comes; input comes from `stdin`, for hal_read and the UART alike."""
+    console = Console(echo=echo, input=stdin,
+                      **({} if max_output is None else {"limit": max_output}))
+    return Machine(image, memory=memory, console=console, max_instructions=max_instructions)
+
+
+def run(image: Image, **kwargs) -> RunResult:
+    """Run `image` to its end (options as for new_machine)."""
+    return finish(new_machine(image, **kwargs))
+
+
+def finish(machine: Machine, until: int | None = None) -> RunResult | None:
+    """Drive a machine to its end, answering what a lone guest may ask.  With
+    `until`, stop instead once it has retired that many instructions (at a
+    block boundary) and return None: the machine can be snapshotted and resumed."""
     while True:
-        stop = machine.run()
-        if stop is not Stop.BLOCKED:
+        budget = None if until is None else until - machine.retired
+        if budget is not None and budget <= 0:
+            return None
+        stop = machine.run(budget=budget)
+        if stop is Stop.BLOCKED:
+            answer(machine)
+        elif stop is not Stop.BUDGET:
             break
-        _answer(machine)
-    return RunResult(machine.name, image.backend.name, machine.console.output, machine.retired,
+    return RunResult(machine.name, machine.backend.name, machine.console.output, machine.retired,
                      machine.hal_calls, machine.exit_code, machine.fault,
-                     image.backend.word_bytes * 2)
+                     machine.backend.word_bytes * 2)
 
 
-def _answer(machine: Machine) -> None:
+def run_path(path: str, **kwargs) -> RunResult:
+    """runner.run for an ELF on disk: what worker processes are handed."""
+    memory = kwargs.get("memory", MemoryMap())
+    data = kwargs.pop("stdin_data", None)
+    import io
+    return run(loader.load(path, memory), stdin=io.BytesIO(data) if data is not None else None,
+               **kwargs)
+
+
+def run_many(images: list[Image], *, jobs: int, stdin_data: bytes | None = None,
+             **kwargs) -> list[RunResult]:
+    """Run independent guests (one per ISA, say) on `jobs` host processes.
+    Python hooks hold the GIL, so threads would not scale; forked processes do."""
+    if jobs <= 1 or len(images) <= 1:
+        import io
+        return [run(img, stdin=io.BytesIO(stdin_data) if stdin_data is not None else None,
+                    **kwargs) for img in images]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+    work = partial(run_path, stdin_data=stdin_data, **kwargs)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(images)),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(work, [str(img.path) for img in images]))
+
+
+def answer(machine: Machine) -> None:
+    """Answer a lone guest's blocking request; those needing partners fail it."""
     req = machine.request
     name = req.service.name
     if name == "yield":

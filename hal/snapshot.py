@@ -60,8 +60,9 @@ def save(machine: Machine, path: str | Path) -> None:
     Path(path).write_bytes(body + hashlib.sha256(body).digest())
 
 
-def load(path: str | Path, *, native: bool | None = None) -> Machine:
-    """A machine that carries on exactly where the snapshot in `path` stopped."""
+def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None) -> Machine:
+    """A machine that carries on exactly where the snapshot in `path` stopped.
+    New output goes to `echo` as it comes; input comes from `stdin`."""
     path = Path(path)
     try:
         blob = path.read_bytes()
@@ -90,15 +91,14 @@ def load(path: str | Path, *, native: bool | None = None) -> Machine:
         raise SnapshotError(f"{path}: console output is longer than its limit")
 
     m = Machine(image, name=h["name"], memory=MemoryMap(h["memory"]),
-                console=Console(limit=h["console_limit"]),
+                console=Console(limit=h["console_limit"], input=stdin),
                 max_instructions=h["max_instructions"], native=native)
     _write_ram(m, ram)
     for r, v in regs.items():
         m.uc.reg_write(b.reg(r), v)
     m.counter.retired = h["retired"]
     m.extra_ticks, m.hal_calls, m.arg = h["extra_ticks"], h["hal_calls"], h["arg"]
-    if console:
-        m.console.write(console)
+    m.console.restore(console, echo)
     if h["request"] is not None:
         m.request = Request(services.BY_NUMBER[h["request"]["service"]], tuple(h["request"]["args"]))
     return m

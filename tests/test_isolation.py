@@ -1,0 +1,64 @@
+"""Isolated runs, snapshots from the command line, parallel jobs."""
+import os
+import signal
+
+from conftest import elf, image
+from hal import cli, isolation, runner
+from test_cli import hal, one_error_line
+
+
+def test_a_crash_in_the_worker_is_reported_not_suffered(monkeypatch):
+    def crash(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    monkeypatch.setattr(runner, "run", crash)
+    result = cli._run_one(image("hello", "x86"), None, True, {})
+    assert result.fault.reason == ("the emulator crashed (signal SIGSEGV); "
+                                   "halemu survived because the guest ran isolated")
+    assert result.status == 3
+
+
+def test_isolated_run_returns_the_same_result():
+    alone = runner.run(image("sort", "mips"))
+    isolated, died = isolation.call_isolated(runner.run, image("sort", "mips"))
+    assert died is None and isolated == alone
+
+
+def test_errors_in_the_worker_come_back_as_errors():
+    import pytest
+    with pytest.raises(ZeroDivisionError):
+        isolation.call_isolated(lambda: 1 // 0)
+
+
+def test_snapshot_and_resume_on_the_command_line(tmp_path):
+    snap = tmp_path / "fib.snap"
+    code, first, err = hal("run", "fib", "--isa", "alpha", "--snapshot-at", "500000",
+                           "--snapshot", str(snap))
+    assert code == 0 and "saved fib on alpha after 50" in err
+    code, rest, err = hal("resume", str(snap), "--stats")
+    alone = runner.run(image("fib", "alpha"))
+    assert code == 0
+    assert (first + rest).encode() == alone.output
+    assert err == f"fib on alpha: {alone.retired} instructions, {alone.hal_calls} HAL calls\n"
+
+
+def test_damaged_snapshot_is_one_clear_line(tmp_path):
+    p = tmp_path / "bad.snap"
+    p.write_bytes(b"HALSNAP\x01" + bytes(100))
+    code, _, err = hal("resume", str(p))
+    assert code == 2 and "snapshot is damaged" in one_error_line(err)
+
+
+def test_jobs_give_the_same_report():
+    assert hal("run", "collatz", "--jobs", "1") == hal("run", "collatz", "--jobs", "2")
+
+
+def test_foreign_elf_files_run_isolated_by_default(tmp_path):
+    copy = tmp_path / "guest.elf"
+    copy.write_bytes(elf("exit42", "ppc").read_bytes())
+    code, out, _ = hal("run", str(copy))
+    assert (code, out) == (42, "exiting with 42\n")
+
+
+def test_output_limit():
+    code, out, err = hal("run", "fib", "--isa", "x86", "--max-output", "20")
+    assert code == 3 and "console output limit of 20 bytes exceeded" in one_error_line(err)
