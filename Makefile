@@ -18,9 +18,13 @@ demo: $(VENV)/.installed
 	$(HAL) isas
 	$(HAL) run hello --isa all
 	$(HAL) run fib --isa all
+	$(HAL) schedule --workload guests/workloads/consolidation.toml --compare pinned:8,rr:3
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) bench/bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -165,9 +165,9 @@ def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jo
         sys.exit(result.status)
     if snapshot_at is not None:
         raise HalError("--snapshot-at needs one ISA (--isa NAME)")
-    import os
+    from .parallel import default_jobs
     data = stdin.read() if stdin is not None else None
-    results = runner.run_many(images, jobs=jobs or os.cpu_count() or 1, stdin_data=data, **limits)
+    results = runner.run_many(images, jobs=jobs or default_jobs(), stdin_data=data, **limits)
     from .report import side_by_side
     side_by_side(_console(), results)
     worst = max(results, key=lambda r: (r.fault is not None, r.status != 0))

@@ -34,7 +34,9 @@ def _input(input_file) -> bytes | None:
               help="file every ISA's run reads as console input (default: none)")
 @click.option("--svg", "svg_file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="also write the mix as a bar chart to this SVG file")
-def compare(guest, isa, fmt, max_instructions, input_file, svg_file):
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="host processes to measure on [default: all cores]")
+def compare(guest, isa, fmt, max_instructions, input_file, svg_file, jobs):
     """Compare one guest across ISAs: code size, retired instructions, the
     dynamic instruction mix, HAL calls, and whether the outputs agree.
 
@@ -42,7 +44,8 @@ def compare(guest, isa, fmt, max_instructions, input_file, svg_file):
     from . import compare_report as report
     from .compare import compare as run_compare
     images = _images(guest, isa)
-    c = run_compare(images[0].name, images, stdin=_input(input_file),
+    from .parallel import default_jobs
+    c = run_compare(images[0].name, images, jobs=jobs or default_jobs(), stdin=_input(input_file),
                     max_instructions=max_instructions)
     if fmt == "table":
         from .cli import _console

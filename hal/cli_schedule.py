@@ -25,8 +25,15 @@ from .cli import _console
               help="write NAME.guests.csv, NAME.cores.csv and NAME.timeline.csv")
 @click.option("--svg", "svg_file", type=click.Path(dir_okay=False), help="write the Gantt chart as SVG")
 @click.option("--no-output", is_flag=True, help="do not print the guests' console output")
+@click.option("--memory", default="1M", show_default=True, help="RAM of each guest, e.g. 256K")
+@click.option("--max-output", type=click.IntRange(min=0), default=None,
+              help="console bytes each guest may write [default 1 MiB]")
+@click.option("--isolate", is_flag=True,
+              help="run the whole schedule in a worker process: an emulator crash is reported, "
+                   "not suffered")
 def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare_spec,
-             max_instructions, json_file, csv_file, svg_file, no_output):
+             max_instructions, json_file, csv_file, svg_file, no_output, memory, max_output,
+             isolate):
     """Run several guests, of any ISAs, on emulated cores.
 
     Guests are PROGRAM@ISA (bundled name or .c file) or ELF paths, with
@@ -34,9 +41,9 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
 
         hal schedule fib@mips primes@ppc sleepy@x86 --cores 2 --policy rr
     """
-    from . import metrics, policies, schedule_report, workload
+    from . import memmap, metrics, policies, schedule_report, workload
     from .errors import HalError
-    from .scheduler import DEFAULT_QUANTUM, Scheduler
+    from .scheduler import DEFAULT_QUANTUM
 
     wl = workload.load(workload_file) if workload_file else workload.Workload([])
     specs = wl.guests + [workload.parse_spec(g) for g in guests]
@@ -62,13 +69,21 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
         if not 1 <= n <= 256:
             raise HalError(f"--compare: {name} needs 1 to 256 cores, not {n}")
 
+    try:
+        mem = memmap.MemoryMap(memmap.parse_size(memory))
+    except ValueError as e:
+        raise HalError(str(e)) from None
+    settings = dict(quantum=quantum, switch_cost=switch_cost, max_instructions=max_instructions,
+                    channel_capacity=cfg.get("channel_capacity", 8), memory=mem,
+                    max_output=max_output)
+    if isolate:
+        from . import isolation
+        results, died = isolation.call_isolated(_run_all, configs, runs, settings)
+        if results is None:
+            raise HalError(isolation.crashed_fault(died).reason)
+    else:
+        results = _run_all(configs, runs, settings)
     console = _console()
-    results = []
-    for name, n in runs:
-        s = Scheduler(configs, policies.make(name), cores=n, quantum=quantum,
-                      switch_cost=switch_cost, max_instructions=max_instructions,
-                      channel_capacity=cfg.get("channel_capacity", 8)).run()
-        results.append(metrics.collect(s))
     if len(results) == 1:
         schedule_report.print_report(console, results[0], outputs=not no_output)
     else:
@@ -88,6 +103,14 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
             schedule_report.write_svg(_suffixed(svg_file, m, len(results)), m)
     faulted = any(g["fault"] for m in results for g in m["guest_stats"])
     raise SystemExit(3 if faulted else 0)
+
+
+def _run_all(configs, runs, settings) -> list[dict]:
+    """Each (policy, cores) run of the same guests, as metrics."""
+    from . import metrics, policies
+    from .scheduler import Scheduler
+    return [metrics.collect(Scheduler(configs, policies.make(name), cores=n, **settings).run())
+            for name, n in runs]
 
 
 def _suffixed(path: str, m: dict, runs: int) -> str:

@@ -57,6 +57,7 @@ class Machine:
         self.hal_calls = 0
         self._stop: Stop | None = None
         self._bad_access: int | None = None
+        self._resume: int | None = None      # where the next run() starts, if known
         self._pc = b.reg(b.regs.pc)
         self._result = b.reg(b.regs.result)
         self._service = b.reg(b.regs.service)
@@ -98,8 +99,7 @@ class Machine:
         it has retired at least `budget` more instructions.  Slices end at a
         basic-block boundary, so one may overshoot by part of a block; the count
         is exact whatever the budget.  The instruction limit is never exceeded."""
-        from unicorn import UcError
-
+        UcError = _uc_error_class()
         if self.done:
             return Stop.FAULTED if self.fault else Stop.EXITED
         if self.request is not None:
@@ -109,8 +109,10 @@ class Machine:
         counter.stop = 0
         counter.last_block = (0, 0, 0)
         self._stop = None
+        # after a slice, the counter knows where the stopped block starts: no register read
+        start, self._resume = (self._resume if self._resume is not None else self.pc), None
         try:
-            self.uc.emu_start(self.pc, STOP_ADDRESS)
+            self.uc.emu_start(start, STOP_ADDRESS)
         except UcError as e:
             if self._device_fault is not None:
                 return self._report_device_fault()
@@ -123,6 +125,7 @@ class Machine:
         if self._stop is not None:
             return self._stop
         if counter.stop == SLICE:
+            self._resume = counter.stop_address
             return Stop.BUDGET
         if counter.stop == LIMIT:
             self._set_fault(f"exceeded the instruction limit of {self.max_instructions} "
@@ -289,6 +292,11 @@ class _GuestMistake(Exception):
 def _signed(value: int, bits: int) -> int:
     value &= (1 << bits) - 1
     return value - (1 << bits) if value >> (bits - 1) else value
+
+
+def _uc_error_class():
+    from unicorn import UcError
+    return UcError
 
 
 def _uc_error_name(errno: int) -> str:

@@ -107,19 +107,10 @@ def run_path(path: str, **kwargs) -> RunResult:
 
 def run_many(images: list[Image], *, jobs: int, stdin_data: bytes | None = None,
              **kwargs) -> list[RunResult]:
-    """Run independent guests (one per ISA, say) on `jobs` host processes.
-    Python hooks hold the GIL, so threads would not scale; forked processes do."""
-    if jobs <= 1 or len(images) <= 1:
-        import io
-        return [run(img, stdin=io.BytesIO(stdin_data) if stdin_data is not None else None,
-                    **kwargs) for img in images]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-    work = partial(run_path, stdin_data=stdin_data, **kwargs)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(images)),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(work, [str(img.path) for img in images]))
+    """Run independent guests (one per ISA, say) on `jobs` host processes."""
+    from .parallel import map_paths
+    return map_paths(run_path, [str(img.path) for img in images], jobs, stdin_data=stdin_data,
+                     **kwargs)
 
 
 def answer(machine: Machine) -> None:

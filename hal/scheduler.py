@@ -113,7 +113,7 @@ class Scheduler:
     def __init__(self, configs: list[GuestConfig], policy: Policy, *, cores: int = 2,
                  quantum: int | None = DEFAULT_QUANTUM, switch_cost: int = 0,
                  memory: MemoryMap = MemoryMap(), max_instructions: int | None = None,
-                 channel_capacity: int = DEFAULT_CHANNEL_CAPACITY):
+                 channel_capacity: int = DEFAULT_CHANNEL_CAPACITY, max_output: int | None = None):
         self.policy = policy
         policy.quantum = quantum
         self.quantum = quantum
@@ -124,7 +124,8 @@ class Scheduler:
         self.timeline: list[Segment] = []
         self.guests = []
         for gid, cfg in enumerate(configs):
-            m = Machine(cfg.image, name=cfg.label, memory=memory, console=Console(),
+            console = Console() if max_output is None else Console(limit=max_output)
+            m = Machine(cfg.image, name=cfg.label, memory=memory, console=console,
                         max_instructions=max_instructions)
             m.arg = cfg.arg
             g = Guest(gid, cfg, m)

@@ -62,3 +62,25 @@ def test_foreign_elf_files_run_isolated_by_default(tmp_path):
 def test_output_limit():
     code, out, err = hal("run", "fib", "--isa", "x86", "--max-output", "20")
     assert code == 3 and "console output limit of 20 bytes exceeded" in one_error_line(err)
+
+
+def test_schedule_isolated_gives_the_same_report():
+    args = ("schedule", "fib@mips", "sleepy@x86", "--cores", "1", "--no-output")
+    assert hal(*args) == hal(*args, "--isolate")
+
+
+def test_schedule_isolated_passes_errors_back():
+    code, _, err = hal("schedule", "consumer@x86", "--isolate")
+    assert code == 3 and "deadlock at tick" in one_error_line(err)
+
+
+def test_schedule_output_limit_ends_only_that_guest():
+    code, out, _ = hal("schedule", "fib@x86", "hello@mips", "--max-output", "30")
+    assert code == 3
+    assert "fib@x86: console output limit of 30 bytes exceeded" in out
+    assert "Hello from a halemu guest!" in out
+
+
+def test_compare_jobs_give_the_same_numbers():
+    assert hal("compare", "sort", "--format", "json", "--jobs", "1") == \
+        hal("compare", "sort", "--format", "json", "--jobs", "2")
