@@ -53,12 +53,27 @@ def _zig_version() -> str:
     return version("ziglang")
 
 
+def _local_includes(source: Path) -> list[Path]:
+    """Files a source pulls in with #include "..." from its own folder, and theirs."""
+    import re
+    found: list[Path] = []
+    todo = [source]
+    while todo:
+        text = todo.pop().read_text(errors="replace")
+        for name in re.findall(r'^\s*#\s*include\s*"([^"]+)"', text, re.M):
+            f = (source.parent / name).resolve()
+            if f.is_file() and f not in found and f != source.resolve():
+                found.append(f)
+                todo.append(f)
+    return found
+
+
 def output_path(source: Path, backend: Backend, defines: tuple[str, ...] = ()) -> Path:
     """Where the build of `source` for `backend` lives; its name changes with any input."""
     h = hashlib.sha256()
     arch = paths.arch_dir(backend.name)
     extra = [arch / "link.ld", *sorted(arch.glob("*.h")), *sorted(paths.INCLUDE.glob("*.h")),
-             *sorted(paths.LIB.glob("*.ld"))]
+             *sorted(paths.LIB.glob("*.ld")), *_local_includes(source)]
     for f in _inputs(source, backend) + extra:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     h.update(repr((_command(Path("S"), backend, Path("O"), defines)[3:], _zig_version())).encode())

@@ -90,7 +90,6 @@ class PythonCounter:
         self.slice_end = NO_END
         self.limit = NO_END
         self.stop = 0
-        self.stop_address = 0
         self.last_block = (0, 0, 0)
         self._execs: dict[tuple[int, int], list[int]] = {}
         uc.hook_add(UC_HOOK_BLOCK, self._on_block)
@@ -102,10 +101,10 @@ class PythonCounter:
             entry = self._execs[key] = [max(1, self.sizer.count(uc, address, size)), 0]
         n = entry[0]
         if self.retired >= self.slice_end:
-            self.stop, self.stop_address = SLICE, address
+            self.stop = SLICE
             uc.emu_stop()
         elif self.retired + n > self.limit:
-            self.stop, self.stop_address = LIMIT, address
+            self.stop = LIMIT
             uc.emu_stop()
         else:
             entry[1] += 1
@@ -124,8 +123,7 @@ class _Counter(ctypes.Structure):
     _fields_ = [("retired", ctypes.c_uint64), ("slice_end", ctypes.c_uint64),
                 ("limit", ctypes.c_uint64), ("last_address", ctypes.c_uint64),
                 ("last_size", ctypes.c_uint32), ("last_n", ctypes.c_uint32),
-                ("stop", ctypes.c_int32), ("width", ctypes.c_uint32),
-                ("stop_address", ctypes.c_uint64)]
+                ("stop", ctypes.c_int32), ("width", ctypes.c_uint32)]
 
 
 _RESOLVE = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_uint64, ctypes.c_uint32)
@@ -163,7 +161,6 @@ class NativeCounter:
                      lambda self, v: setattr(self._state, "limit", v))
     stop = property(lambda self: self._state.stop,
                     lambda self, v: setattr(self._state, "stop", v))
-    stop_address = property(lambda self: self._state.stop_address)
 
     @property
     def last_block(self) -> tuple[int, int, int]:

@@ -57,7 +57,6 @@ class Machine:
         self.hal_calls = 0
         self._stop: Stop | None = None
         self._bad_access: int | None = None
-        self._resume: int | None = None      # where the next run() starts, if known
         self._pc = b.reg(b.regs.pc)
         self._result = b.reg(b.regs.result)
         self._service = b.reg(b.regs.service)
@@ -109,10 +108,8 @@ class Machine:
         counter.stop = 0
         counter.last_block = (0, 0, 0)
         self._stop = None
-        # after a slice, the counter knows where the stopped block starts: no register read
-        start, self._resume = (self._resume if self._resume is not None else self.pc), None
         try:
-            self.uc.emu_start(start, STOP_ADDRESS)
+            self.uc.emu_start(self.pc, STOP_ADDRESS)
         except UcError as e:
             if self._device_fault is not None:
                 return self._report_device_fault()
@@ -125,7 +122,6 @@ class Machine:
         if self._stop is not None:
             return self._stop
         if counter.stop == SLICE:
-            self._resume = counter.stop_address
             return Stop.BUDGET
         if counter.stop == LIMIT:
             self._set_fault(f"exceeded the instruction limit of {self.max_instructions} "

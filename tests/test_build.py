@@ -43,3 +43,14 @@ def test_alpha_builds_have_no_compressed_instructions():
         text = ELFFile(f).get_section_by_name(".text").data()
     for off in range(0, len(text), 4):
         assert text[off] & 0b11 == 0b11, f"16-bit instruction at +{off:#x}"
+
+
+def test_a_header_next_to_the_source_is_part_of_the_cache_key(tmp_path):
+    (tmp_path / "n.h").write_text("#define N 1\n")
+    src = tmp_path / "uses_header.c"
+    src.write_text('#include "hal.h"\n#include "n.h"\nint main(void) { return N; }\n')
+    x86 = registry.get("x86")
+    a = build.build(src, x86)
+    (tmp_path / "n.h").write_text("#define N 2\n")
+    b = build.build(src, x86)
+    assert a != b

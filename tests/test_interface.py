@@ -82,3 +82,17 @@ def test_committed_header_matches_the_service_table():
 @pytest.mark.parametrize("name", [s.name for s in SERVICES])
 def test_header_declares_every_service(name):
     assert f"hal_{name}(" in render_header()
+
+
+def test_context_save_and_restore(backend):
+    """Backend.save_context/restore_context: the CPU state of a paused guest."""
+    from conftest import image
+    from hal.machine import Machine, Stop
+    m = Machine(image("fib", backend.name))
+    assert m.run(budget=5000) is Stop.BUDGET
+    ctx = backend.save_context(m.uc)
+    before = {r: m.uc.reg_read(backend.reg(r)) for r in backend.regs.dump}
+    sp = backend.reg(backend.regs.sp)
+    m.uc.reg_write(sp, 0x1234)
+    backend.restore_context(m.uc, ctx)
+    assert {r: m.uc.reg_read(backend.reg(r)) for r in backend.regs.dump} == before

@@ -38,7 +38,6 @@ typedef struct {
     uint32_t last_n;
     int32_t stop;           /* why we stopped the engine: 0 no, 1 slice, 2 limit */
     uint32_t width;         /* fixed instruction width; 0: ask resolve() */
-    uint64_t stop_address;  /* the block we stopped before: where to resume */
     emu_stop_fn emu_stop;
     resolve_fn resolve;
     hal_block *table;       /* open addressing on (address, size) */
@@ -134,13 +133,11 @@ void hal_count_block(void *uc, uint64_t address, uint32_t size, void *user_data)
     uint32_t n = b ? b->n : 1;
     if (c->retired >= c->slice_end) {
         c->stop = 1;
-        c->stop_address = address;
         c->emu_stop(uc);
         return;
     }
     if (c->retired + n > c->limit) {
         c->stop = 2;
-        c->stop_address = address;
         c->emu_stop(uc);
         return;
     }
