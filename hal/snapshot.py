@@ -53,6 +53,7 @@ def save(machine: Machine, path: str | Path) -> None:
         "hal_calls": machine.hal_calls, "arg": machine.arg,
         "max_instructions": machine.max_instructions, "console_limit": machine.console.limit,
         "request": None if req is None else {"service": req.service.number, "args": list(req.args)},
+        "devices": {d.name: {a: getattr(d, a) for a in d.state} for d in machine.platform.devices},
     }
     parts = [json.dumps(header, sort_keys=True).encode(), machine.image.data,
              zlib.compress(bytes(uc.mem_read(mem.ram_base, mem.size)), 6), machine.console.output]
@@ -99,9 +100,24 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
     m.counter.retired = h["retired"]
     m.extra_ticks, m.hal_calls, m.arg = h["extra_ticks"], h["hal_calls"], h["arg"]
     m.console.restore(console, echo)
+    _restore_devices(path, m, h.get("devices"))
     if h["request"] is not None:
         m.request = Request(services.BY_NUMBER[h["request"]["service"]], tuple(h["request"]["args"]))
     return m
+
+
+def _restore_devices(path: Path, m: Machine, saved) -> None:
+    """Put each device's registers back (a byte waiting in the UART, say)."""
+    devices = {d.name: d for d in m.platform.devices}
+    if not isinstance(saved, dict) or set(saved) != set(devices):
+        raise SnapshotError(f"{path}: device state does not match this machine's devices")
+    for name, fields in saved.items():
+        d = devices[name]
+        if not isinstance(fields, dict) or set(fields) != set(d.state) or not all(
+                v is None or isinstance(v, (int, bool)) for v in fields.values()):
+            raise SnapshotError(f"{path}: state of the {name} is damaged")
+        for attr, value in fields.items():
+            setattr(d, attr, value)
 
 
 def _write_ram(m: Machine, ram: bytes) -> None:

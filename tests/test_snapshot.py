@@ -3,6 +3,7 @@ import pytest
 
 from conftest import BUNDLED, ISAS, image
 from hal import snapshot
+from hal.console import Console
 from hal.machine import Machine, Stop
 from hal.snapshot import SnapshotError
 
@@ -119,3 +120,23 @@ def test_finished_guest_cannot_be_snapshotted(tmp_path):
     finish(m)
     with pytest.raises(SnapshotError, match="already ended"):
         snapshot.save(m, tmp_path / "x.snap")
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_device_state_survives_a_snapshot(isa, tmp_path):
+    """echo reads its input through the UART: a snapshot taken mid-input, with
+    a byte waiting in the UART, resumes to the same output."""
+    import io
+    data = b"the quick brown fox jumps over the lazy dog\n" * 3
+    whole = Machine(image("echo", isa), console=Console(input=io.BytesIO(data)))
+    finish(whole)
+    src = io.BytesIO(data)
+    m = Machine(image("echo", isa), console=Console(input=src))
+    while m.retired < whole.retired // 2 and m.run(budget=97) is not Stop.EXITED:
+        if m.request is not None:
+            m.complete()
+    snapshot.save(m, tmp_path / "echo.snap")
+    restored = snapshot.load(tmp_path / "echo.snap", stdin=src)
+    finish(restored)
+    assert restored.console.output == whole.console.output
+    assert restored.retired == whole.retired

@@ -21,6 +21,7 @@ class Device(Protocol):
     width: int                     # bytes per register; any other access width faults
     registers: dict[int, str]      # offset from port -> register name
     read_only: frozenset[int]      # offsets of registers a write to faults
+    state: tuple[str, ...]         # attributes that hold its state (saved in snapshots)
 
     # The platform has checked offset, size (always width) and read_only first.
     def read(self, offset: int, size: int) -> int:

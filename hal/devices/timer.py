@@ -26,6 +26,7 @@ class Timer:
     width = 4
     registers = {LO: "LO", HI: "HI"}
     read_only = frozenset({LO, HI})
+    state = ("_latched_hi",)
 
     def __init__(self, clock: Callable[[], int]):
         self.clock = clock

@@ -33,6 +33,7 @@ class Uart:
     width = 1
     registers = {DATA: "DATA", LSR: "LSR", SCR: "SCR"}
     read_only = frozenset({LSR})
+    state = ("_rbr", "_ended", "_scratch")
 
     def __init__(self, console: Console):
         self.console = console
