@@ -4,6 +4,7 @@ import pytest
 from conftest import BUNDLED, ISAS, TEST_GUESTS, elf, image
 from hal import guests, metrics, policies, registry, runner, workload
 from hal.paths import GUESTS
+from hal.memmap import MemoryMap
 from hal.scheduler import Deadlock, GuestConfig, Scheduler
 
 WORKLOADS = GUESTS / "workloads"
@@ -190,3 +191,30 @@ def test_any_quantum_same_output_and_count(isa, quantum):
         m = run([GuestConfig(name, image(name, isa))], "rr", cores=1, quantum=quantum)
         g = m["guest_stats"][0]
         assert (g["output"].encode(), g["retired"]) == (alone.output, alone.retired), name
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_hostile_guests_end_alone_and_siblings_finish(isa):
+    """Every kind of misbehaviour at once, among well-behaved guests of all ISAs."""
+    hostile = {
+        "null_deref": "read from unmapped memory at address 0x0",
+        "bad_service": "unknown HAL service 99",
+        "jump_null": "jumped to unmapped memory",
+        "recurse": "write to read-only memory",
+        "spin": "exceeded the instruction limit of 3000000",
+        "flood": "console output limit of 4096 bytes exceeded",
+        "bad_write": "hal_write of 8 bytes at 0x10 is outside guest RAM",
+    }
+    cfgs = [GuestConfig(name, image(name, isa)) for name in hostile]
+    cfgs += configs("crc32@x86", "sort@mips", "hello@ppc", "fib@alpha")
+    s = Scheduler(cfgs, policies.make("rr"), cores=2, quantum=5000,
+                  max_instructions=3_000_000, max_output=4096, memory=MemoryMap(64 << 10))
+    m = metrics.collect(s.run())
+    stats = {g["label"]: g for g in m["guest_stats"]}
+    for name, reason in hostile.items():
+        assert stats[name]["fault"].startswith(reason), (name, stats[name]["fault"])
+    for label in ("crc32@x86", "sort@mips", "hello@ppc", "fib@alpha"):
+        program, guest_isa = label.split("@")
+        assert stats[label]["fault"] is None
+        assert stats[label]["output"] == guests.expected_output(program, registry.get(guest_isa).endian)
+    check_invariants(m)
