@@ -228,11 +228,6 @@ def resume(snapshot_file, stats):
     sys.exit(result.status)
 
 
-def _bytes_io(data):
-    import io
-    return io.BytesIO(data) if data is not None else None
-
-
 def _finish(result) -> None:
     if result.fault is not None:
         if result.output and not result.output.endswith(b"\n") and sys.stdout.isatty():

@@ -134,6 +134,7 @@ class NativeCounter:
     native = True
 
     def __init__(self, backend: Backend, uc, lib):
+        from unicorn import UC_HOOK_BLOCK
         from unicorn.unicorn_py3.unicorn import uclib
         self.sizer = BlockSizer(backend)
         self._lib = lib
@@ -147,7 +148,7 @@ class NativeCounter:
             raise MemoryError("cannot allocate the instruction counter")
         self._state = ctypes.cast(self._ptr, ctypes.POINTER(_Counter)).contents
         handle = ctypes.c_size_t()
-        err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), _UC_HOOK_BLOCK(),
+        err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), UC_HOOK_BLOCK,
                                 ctypes.cast(lib.hal_count_block, ctypes.c_void_p),
                                 ctypes.c_void_p(self._ptr), ctypes.c_uint64(1), ctypes.c_uint64(0))
         if err:
@@ -188,11 +189,6 @@ class NativeCounter:
 
     def __del__(self):
         self.close()
-
-
-def _UC_HOOK_BLOCK() -> int:
-    from unicorn import UC_HOOK_BLOCK
-    return UC_HOOK_BLOCK
 
 
 _native_lib = None

@@ -33,6 +33,11 @@ class Segment:
     def writable(self) -> bool:
         return bool(self.flags & PF_W)
 
+    @property
+    def pages(self) -> range:
+        """The guest pages the segment touches."""
+        return range(self.vaddr & ~(PAGE - 1), self.vaddr + self.memsz, PAGE)
+
 
 @dataclass(frozen=True)
 class Image:
@@ -52,7 +57,7 @@ class Image:
         segment bytes, zeros for the rest of a segment's memory size, and the
         ISA's trapping fence instruction in every byte no segment covers, so
         that code which runs past its end traps at once."""
-        pages = sorted({p for s in self.segments if s.executable for p in _pages(s)})
+        pages = sorted({p for s in self.segments if s.executable for p in s.pages})
         runs: list[list[int]] = []
         for p in pages:
             if runs and runs[-1][-1] + PAGE == p:
@@ -83,10 +88,6 @@ class Image:
                 i = j
             out.append((start, bytes(buf)))
         return out
-
-
-def _pages(seg: Segment) -> range:
-    return range(seg.vaddr & ~(PAGE - 1), seg.vaddr + seg.memsz, PAGE)
 
 
 def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
@@ -177,13 +178,13 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
             raise LoadError(f"{path}: segments at {a.vaddr:#x} and {b.vaddr:#x} overlap")
     if not any(s.executable and s.vaddr <= entry < s.vaddr + s.memsz for s in segments):
         raise LoadError(f"{path}: entry point {entry:#x} is not inside an executable segment")
-    for i, s in enumerate(ordered):
+    for s in ordered:
         if s.executable and s.writable:
             raise LoadError(f"{path}: segment at {s.vaddr:#x} is both writable and executable; "
                             f"halemu keeps code read-only")
-    writable = {p for s in ordered if s.writable for p in _pages(s)}
+    writable = {p for s in ordered if s.writable for p in s.pages}
     for s in ordered:
-        if s.executable and writable.intersection(_pages(s)):
+        if s.executable and writable.intersection(s.pages):
             raise LoadError(f"{path}: code at {s.vaddr:#x} shares a page with writable data; "
                             f"halemu keeps code and data on separate pages")
     image = Image(path, backend, entry, tuple(ordered), blob)

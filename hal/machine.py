@@ -38,8 +38,7 @@ class Machine:
     def __init__(self, image: Image, *, name: str | None = None,
                  memory: MemoryMap = MemoryMap(), console: Console | None = None,
                  max_instructions: int | None = None, native: bool | None = None):
-        from unicorn import (UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_PROT_EXEC, UC_PROT_READ,
-                             UC_PROT_WRITE, Uc)
+        from unicorn import UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_PROT_READ, UC_PROT_WRITE, Uc
 
         self.image = image
         self.backend = b = image.backend
@@ -188,7 +187,7 @@ class Machine:
 
     # -- non-blocking services (the blocking ones belong to the driver) ------------
     def _svc_exit(self, code):
-        self.exit_code = _signed(code, self.backend.bits)
+        self.exit_code = signed(code, self.backend.bits)
         self._halt(Stop.EXITED)
 
     def _svc_write(self, buf, length):
@@ -273,11 +272,10 @@ def _protect(uc, image) -> None:
         uc.mem_write(start, content)
         uc.mem_protect(start, len(content), UC_PROT_READ | UC_PROT_EXEC)
         code.update(range(start, start + len(content), PAGE))
-    writable = {p for s in image.segments if s.writable
-                for p in range(s.vaddr & ~(PAGE - 1), s.vaddr + s.memsz, PAGE)}
+    writable = {p for s in image.segments if s.writable for p in s.pages}
     for s in image.segments:
-        for page in range(s.vaddr & ~(PAGE - 1), s.vaddr + s.memsz, PAGE):
-            if not s.writable and page not in code and page not in writable:
+        if not s.writable:
+            for page in set(s.pages) - code - writable:
                 uc.mem_protect(page, PAGE, UC_PROT_READ)
 
 
@@ -285,7 +283,8 @@ class _GuestMistake(Exception):
     """A service call with impossible arguments: the guest's fault, not ours."""
 
 
-def _signed(value: int, bits: int) -> int:
+def signed(value: int, bits: int) -> int:
+    """A register's bits read as a two's-complement number."""
     value &= (1 << bits) - 1
     return value - (1 << bits) if value >> (bits - 1) else value
 

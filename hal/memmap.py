@@ -62,9 +62,9 @@ class MemoryMap:
 
 
 def io_window_fits(base: int) -> bool:
-    """A backend's device window must sit clear of the largest RAM and its fence,
-    with an unmapped page before and after it, and below STOP_ADDRESS."""
-    lowest = RAM_BASE + MAX_MEMORY + 2 * PAGE       # RAM, fence, one unmapped page
+    """A backend's device window must sit clear of the largest RAM, with
+    unmapped pages before and after it, and below STOP_ADDRESS."""
+    lowest = RAM_BASE + MAX_MEMORY + 2 * PAGE       # RAM, then two unmapped pages
     return base % PAGE == 0 and lowest <= base and base + IO_WINDOW + PAGE <= STOP_ADDRESS
 
 

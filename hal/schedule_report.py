@@ -143,7 +143,7 @@ def write_svg(path: str | Path, m: dict) -> None:
     x = lambda t: left + (width - left - 20) * t / span  # noqa: E731
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'font-family="sans-serif" font-size="12">',
-             f'<rect width="100%" height="100%" fill="white"/>',
+             '<rect width="100%" height="100%" fill="white"/>',
              f'<text x="{left}" y="20" font-size="14">{_xml(summary_line(m))}</text>']
     for c in m["core_stats"]:
         y = top + c["core"] * row_h

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from .console import Console
 from .errors import GuestError
 from .loader import Image
-from .machine import Machine, Stop, _signed
+from .machine import Machine, Stop, signed
 from .memmap import MemoryMap
 from .policies import Policy
 
@@ -283,7 +283,7 @@ class Scheduler:
             m.complete(0)
             return True
         if name == "wait":
-            target = _signed(args[0], m.backend.bits)
+            target = signed(args[0], m.backend.bits)
             if not 0 <= target < len(self.guests) or target == g.id:
                 m.fail(f"hal_wait({target}): no such other guest")
                 return False
@@ -295,7 +295,7 @@ class Scheduler:
             return False
         chan = self.channels.setdefault(args[0], Channel(self.channel_capacity))
         if name == "send":
-            value = _signed(args[1], m.backend.bits)     # a number, whatever the ISA
+            value = signed(args[1], m.backend.bits)      # a number, whatever the ISA
             if chan.receivers:
                 r = chan.receivers.popleft()
                 r.machine.complete(value)

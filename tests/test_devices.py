@@ -11,7 +11,7 @@ from elftools.elf.elffile import ELFFile
 from unicorn import UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE
 from unicorn.x86_const import UC_X86_INS_OUT
 
-from conftest import BUNDLED, ISAS, TEST_GUESTS, elf, image
+from conftest import BUNDLED, ISAS, elf, image
 from hal import build, guests, loader, paths, registry, runner
 from hal.console import Console
 from hal.devices import timer, uart

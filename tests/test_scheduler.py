@@ -1,7 +1,7 @@
 """The scheduler: deterministic, exact accounting, every policy keeps its invariants."""
 import pytest
 
-from conftest import BUNDLED, ISAS, TEST_GUESTS, elf, image
+from conftest import BUNDLED, ISAS, image
 from hal import guests, metrics, policies, registry, runner, workload
 from hal.paths import GUESTS
 from hal.memmap import MemoryMap
