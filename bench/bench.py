@@ -1,11 +1,14 @@
 """halemu benchmarks: exact accounting against raw Unicorn, per ISA.
 
-    python bench/bench.py [--rounds 7] [--guest bench/guests/fib27.c]
+    python bench/bench.py [--rounds 11] [--guest bench/guests/fib27.c]
 
 Raw Unicorn (one emu_start, no counting, only the trap hook the guest needs
 to print and exit) is the ceiling.  Each round runs every measurement once,
 interleaved, and ratios are taken within a round, because this machine's
-speed drifts; the report gives medians of per-round times and ratios.
+speed drifts: each ISA's measurements sit between two raw runs, and the
+round's baseline is their mean.  The report gives medians of per-round times
+and ratios.  Every timing starts after a garbage collection, with the
+collector paused, so that one measurement does not pay for another's garbage.
 
   raw       bare Unicorn
   run       `hal run` alone: exact retired-instruction counting (native counter)
@@ -19,6 +22,7 @@ Also: start-up of `hal run hello --isa x86` as a whole process, the speed-up of
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -84,6 +88,16 @@ def compare(image):
     return time.perf_counter() - t, getattr(result, "retired", None)
 
 
+def timed(measure, *args):
+    """(seconds, count) of one measurement, with no garbage collection inside it."""
+    gc.collect()
+    gc.disable()
+    try:
+        return measure(*args)
+    finally:
+        gc.enable()
+
+
 def wall(cmd: list[str], env=None) -> float:
     t = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True, env=env)
@@ -92,7 +106,7 @@ def wall(cmd: list[str], env=None) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--rounds", type=int, default=11)
     ap.add_argument("--guest", default=str(HERE / "guests" / "fib27.c"))
     ap.add_argument("--parallel-guest", default=str(HERE / "guests" / "fib33.c"))
     args = ap.parse_args()
@@ -105,9 +119,12 @@ def main() -> None:
     for r in range(args.rounds):
         for isa, img in images.items():
             n = instructions[isa]
-            t_raw = raw(img)[0]
-            measured = {"raw": (t_raw, n), "run": run(img), "python": run(img, native=False)
-                        if r < 3 else (None, None), "sched": sched(img), "compare": compare(img)}
+            before = timed(raw, img)[0]
+            measured = {"run": timed(run, img), "sched": timed(sched, img),
+                        "compare": timed(compare, img)}
+            t_raw = (before + timed(raw, img)[0]) / 2
+            measured["raw"] = (t_raw, n)
+            measured["python"] = timed(run, img, False) if r < 3 else (None, None)
             for kind, (t, count) in measured.items():
                 if t is None:
                     continue

@@ -25,14 +25,21 @@ from __future__ import annotations
 
 import ctypes
 import os
-from functools import cached_property
 from pathlib import Path
 
+from .decoders import decoder
 from .isa import Backend
 
 NO_END = (1 << 64) - 1
 
 SLICE, LIMIT = 1, 2            # why a counter stopped the engine
+
+
+# Instructions in a block's bytes, per ISA: machines of the same program (the
+# scheduler runs many) decode each block once between them.  Bounded, since
+# a long-lived process may run many programs.
+_decoded: dict[tuple[str, bytes], int] = {}
+_DECODED_MAX = 1 << 16
 
 
 class BlockSizer:
@@ -42,10 +49,9 @@ class BlockSizer:
         self.backend = backend
         self._cache: dict[tuple[int, int], int] = {}
 
-    @cached_property
+    @property
     def disassembler(self):
-        import capstone
-        return capstone.Cs(self.backend.cs_arch, self.backend.cs_mode)
+        return decoder(self.backend)
 
     def last_instruction(self, uc, address: int, size: int) -> int:
         """The address of the last instruction in a block."""
@@ -62,19 +68,27 @@ class BlockSizer:
         key = (address, size)
         n = self._cache.get(key)
         if n is None:
-            n = self._cache[key] = len(self._starts(uc, address, size))
+            code = bytes(uc.mem_read(address, size))
+            n = _decoded.get((self.backend.name, code))
+            if n is None:
+                if len(_decoded) >= _DECODED_MAX:
+                    _decoded.clear()
+                n = _decoded[(self.backend.name, code)] = len(self._starts_in(code, address))
+            self._cache[key] = n
         return n
 
     def _starts(self, uc, address: int, size: int) -> list[int]:
         """Where each instruction of a block starts.  Should capstone stop short
         of the block's end (it and the emulator disagree on a strange encoding),
         the rest counts as one instruction: the emulator did run it."""
-        code = bytes(uc.mem_read(address, size))
+        return self._starts_in(bytes(uc.mem_read(address, size)), address)
+
+    def _starts_in(self, code: bytes, address: int) -> list[int]:
         starts, end = [], address
         for a, n, *_ in self.disassembler.disasm_lite(code, address):
             starts.append(a)
             end = a + n
-        if end < address + size:
+        if end < address + len(code):
             starts.append(end)
         return starts
 
@@ -111,6 +125,15 @@ class PythonCounter:
             self.retired += n
             self.last_block = (address, size, n)
 
+    def forget_last_block(self) -> None:
+        self.last_block = (0, 0, 0)
+
+    def arm(self, slice_end: int) -> None:
+        """Before a slice: no block starts once `retired` reaches slice_end."""
+        self.slice_end = slice_end
+        self.stop = 0
+        self.last_block = (0, 0, 0)
+
     def blocks(self) -> list[tuple[int, int, int, int]]:
         """(address, size, instructions, executions) of every block that ran."""
         return sorted((a, s, n, e) for (a, s), (n, e) in self._execs.items() if e)
@@ -120,20 +143,25 @@ class PythonCounter:
 
 
 class _Counter(ctypes.Structure):
+    """The public prefix of hal_counter in counter.c."""
     _fields_ = [("retired", ctypes.c_uint64), ("slice_end", ctypes.c_uint64),
-                ("limit", ctypes.c_uint64), ("last_address", ctypes.c_uint64),
-                ("last_size", ctypes.c_uint32), ("last_n", ctypes.c_uint32),
-                ("stop", ctypes.c_int32), ("width", ctypes.c_uint32)]
+                ("limit", ctypes.c_uint64), ("guard", ctypes.c_uint64),
+                ("last", ctypes.c_void_p), ("stop", ctypes.c_int32), ("width", ctypes.c_uint32)]
 
 
 _RESOLVE = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_uint64, ctypes.c_uint32)
+
+# The direct map covers at most this many block starts (24 bytes each, and
+# calloc'd, so only the pages that blocks touch become resident); code beyond
+# it is counted through the hash table.
+_DIRECT_MAX = 1 << 20
 
 
 class NativeCounter:
     """The counting rules in C: Unicorn calls hal_count_block directly."""
     native = True
 
-    def __init__(self, backend: Backend, uc, lib):
+    def __init__(self, backend: Backend, uc, lib, code: tuple[int, int] | None = None):
         from unicorn import UC_HOOK_BLOCK
         from unicorn.unicorn_py3.unicorn import uclib
         self.sizer = BlockSizer(backend)
@@ -147,40 +175,70 @@ class NativeCounter:
         if not self._ptr:
             raise MemoryError("cannot allocate the instruction counter")
         self._state = ctypes.cast(self._ptr, ctypes.POINTER(_Counter)).contents
+        alignment = backend.alignment if backend.alignment in (1, 2, 4) else 1
+        if code is not None:
+            shift = alignment.bit_length() - 1
+            start, end = code
+            lib.hal_counter_map(self._ptr, start, min(end - start, _DIRECT_MAX << shift), shift)
+        hook = getattr(lib, f"hal_count_block_{alignment}")
         handle = ctypes.c_size_t()
         err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), UC_HOOK_BLOCK,
-                                ctypes.cast(lib.hal_count_block, ctypes.c_void_p),
+                                ctypes.cast(hook, ctypes.c_void_p),
                                 ctypes.c_void_p(self._ptr), ctypes.c_uint64(1), ctypes.c_uint64(0))
         if err:
             raise RuntimeError(f"uc_hook_add failed ({err})")
 
     retired = property(lambda self: self._state.retired,
                        lambda self, v: setattr(self._state, "retired", v))
-    slice_end = property(lambda self: self._state.slice_end,
-                         lambda self, v: setattr(self._state, "slice_end", v))
-    limit = property(lambda self: self._state.limit,
-                     lambda self, v: setattr(self._state, "limit", v))
     stop = property(lambda self: self._state.stop,
                     lambda self, v: setattr(self._state, "stop", v))
 
     @property
-    def last_block(self) -> tuple[int, int, int]:
-        s = self._state
-        return (s.last_address, s.last_size, s.last_n)
+    def slice_end(self) -> int:
+        return self._state.slice_end
 
-    @last_block.setter
-    def last_block(self, value) -> None:
+    @slice_end.setter
+    def slice_end(self, value: int) -> None:
         s = self._state
-        s.last_address, s.last_size, s.last_n = value
+        s.slice_end = value
+        s.guard = min(value, s.limit)
+
+    @property
+    def limit(self) -> int:
+        return self._state.limit
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        s = self._state
+        s.limit = value
+        s.guard = min(s.slice_end, value)
+
+    @property
+    def last_block(self) -> tuple[int, int, int]:
+        """(address, size, instructions) of the last block counted; zeros if none."""
+        out = (ctypes.c_uint64 * 3)()
+        self._lib.hal_counter_last(self._ptr, out)
+        return tuple(out)
+
+    def forget_last_block(self) -> None:
+        self._state.last = None
+
+    def arm(self, slice_end: int) -> None:
+        """Before a slice: no block starts once `retired` reaches slice_end."""
+        s = self._state
+        s.slice_end = slice_end
+        s.guard = min(slice_end, s.limit)
+        s.stop = 0
+        s.last = None
 
     def blocks(self) -> list[tuple[int, int, int, int]]:
-        cap = 1 << 16
+        cap = 1 << 10
         while True:
             buf = (ctypes.c_uint64 * (4 * cap))()
-            k = self._lib.hal_counter_blocks(self._ptr, buf, cap)
-            if k < cap:
+            k = self._lib.hal_counter_blocks(self._ptr, buf, cap)   # how many there are
+            if k <= cap:
                 return sorted(tuple(buf[4 * i:4 * i + 4]) for i in range(k))
-            cap *= 4
+            cap = k
 
     def close(self) -> None:
         if self._ptr:
@@ -210,6 +268,10 @@ def native_library():
             lib.hal_counter_new.restype = ctypes.c_void_p
             lib.hal_counter_new.argtypes = [ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p]
             lib.hal_counter_free.argtypes = [ctypes.c_void_p]
+            lib.hal_counter_map.restype = ctypes.c_int
+            lib.hal_counter_map.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
+                                            ctypes.c_uint32]
+            lib.hal_counter_last.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]
             lib.hal_counter_blocks.restype = ctypes.c_uint32
             lib.hal_counter_blocks.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64),
                                                ctypes.c_uint32]
@@ -222,11 +284,14 @@ def native_wanted() -> bool:
     return os.environ.get("HALEMU_NATIVE", "1") != "0"
 
 
-def make_counter(backend: Backend, uc, native: bool | None = None):
-    """The fastest counter available (or the one asked for)."""
+def make_counter(backend: Backend, uc, native: bool | None = None,
+                 code: tuple[int, int] | None = None):
+    """The fastest counter available (or the one asked for).  `code` is the
+    [start, end) range where the guest's blocks start, for the native
+    counter's direct map."""
     if native is None:
         native = native_wanted()
     lib = native_library() if native else None
     if native and lib is not None:
-        return NativeCounter(backend, uc, lib)
+        return NativeCounter(backend, uc, lib, code)
     return PythonCounter(backend, uc)

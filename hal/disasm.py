@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import paths
+from .decoders import decoder
 from .mix import Classifier
 from .symbols import Function, Program, SourceCache
 
@@ -18,11 +19,7 @@ TRAP_NOTE = "<- HAL trap"
 
 def disassembler(backend, detail: bool = False):
     """A capstone instance that steps over bytes it cannot decode (padding)."""
-    import capstone
-    md = capstone.Cs(backend.cs_arch, backend.cs_mode)
-    md.detail = detail
-    md.skipdata = True
-    return md
+    return decoder(backend, detail=detail, skipdata=True)
 
 
 def static_count(program: Program) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .decoders import decoder
 from .isa import Backend
 
 # Unicorn error names -> what happened, in words
@@ -38,8 +39,6 @@ class Fault:
 
 
 def disassemble_at(backend: Backend, uc, pc: int) -> str:
-    import capstone
-
     from .memmap import IO_WINDOW
     if backend.io_base is not None and backend.io_base <= pc < backend.io_base + IO_WINDOW:
         return "?? (the device window holds registers, not code)"   # reading it has effects
@@ -47,8 +46,7 @@ def disassemble_at(backend: Backend, uc, pc: int) -> str:
         code = bytes(uc.mem_read(pc, backend.counting_width or 16))
     except Exception:
         return "?? (no memory there)"
-    md = capstone.Cs(backend.cs_arch, backend.cs_mode)
-    for insn in md.disasm(code, pc, 1):
+    for insn in decoder(backend).disasm(code, pc, 1):
         return f"{insn.mnemonic} {insn.op_str}".strip()
     return "(bytes " + code.hex(" ") + ")"
 

@@ -60,6 +60,9 @@ class Backend:
     # The core also runs encodings of other widths than insn_width (a guest we
     # build never has them, a hostile one may): count by decoding each block.
     count_by_decoding: bool = False
+    # Every instruction the core runs starts on a multiple of this (None:
+    # insn_width, or 1 if widths vary); the native counter indexes blocks by it.
+    insn_align: int | None = None
     # How the guest reaches device registers (hal/platform.py): with port
     # instructions of its own (Unicorn's ids for "in" and "out", for
     # UC_HOOK_INSN), or else memory-mapped, I/O port p at io_base + p.
@@ -92,6 +95,11 @@ class Backend:
     def counting_width(self) -> int | None:
         """Bytes per instruction for counting by size, or None: decode instead."""
         return None if self.count_by_decoding else self.insn_width
+
+    @property
+    def alignment(self) -> int:
+        """The alignment every instruction the core runs starts on."""
+        return self.insn_align or self.insn_width or 1
 
     @property
     def word_bytes(self) -> int:

@@ -17,6 +17,7 @@ from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
 from .loader import Image
 from .memmap import PAGE, STOP_ADDRESS, MemoryMap
+from .ucfast import FastCore
 
 
 class Stop(enum.Enum):
@@ -70,7 +71,8 @@ class Machine:
             uc.mem_write(seg.vaddr, seg.data)
         _protect(uc, image)
         b.enter(uc, image.entry, memory.stack_top)
-        self.counter = make_counter(b, uc, native)
+        self.counter = make_counter(b, uc, native, code=_code_range(image))
+        self._core = FastCore(uc, self._pc)
         if max_instructions is not None:
             self.counter.limit = max_instructions
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -86,7 +88,7 @@ class Machine:
 
     @property
     def pc(self) -> int:
-        return self.uc.reg_read(self._pc)
+        return self._core.pc()
 
     @property
     def done(self) -> bool:
@@ -97,24 +99,20 @@ class Machine:
         it has retired at least `budget` more instructions.  Slices end at a
         basic-block boundary, so one may overshoot by part of a block; the count
         is exact whatever the budget.  The instruction limit is never exceeded."""
-        UcError = _uc_error_class()
-        if self.done:
+        if self.exit_code is not None or self.fault is not None:
             return Stop.FAULTED if self.fault else Stop.EXITED
         if self.request is not None:
             raise RuntimeError(f"{self.name}: run() while a {self.request.service.name} is pending")
         counter = self.counter
-        counter.slice_end = counter.retired + budget if budget is not None else NO_END
-        counter.stop = 0
-        counter.last_block = (0, 0, 0)
+        counter.arm(NO_END if budget is None else counter.retired + budget)
         self._stop = None
-        try:
-            self.uc.emu_start(self.pc, STOP_ADDRESS)
-        except UcError as e:
+        core = self._core
+        err = core.start(core.pc(), STOP_ADDRESS)
+        if err:
             if self._device_fault is not None:
                 return self._report_device_fault()
             self._uncount_rest_of_block()
-            reason = faults.UC_ERRORS.get(_uc_error_name(e.errno), str(e))
-            self._set_fault(reason, self._bad_access)
+            self._set_fault(_uc_error_reason(err), self._bad_access)
             return Stop.FAULTED
         if self._device_fault is not None:
             return self._report_device_fault()
@@ -260,7 +258,7 @@ class Machine:
             pc = counter.sizer.last_instruction(self.uc, address, size)
             self.uc.reg_write(self._pc, pc)
         counter.retired -= n - counter.sizer.count(self.uc, address, pc - address)
-        counter.last_block = (0, 0, 0)
+        counter.forget_last_block()
 
 
 def _protect(uc, image) -> None:
@@ -279,6 +277,16 @@ def _protect(uc, image) -> None:
                 uc.mem_protect(page, PAGE, UC_PROT_READ)
 
 
+def _code_range(image) -> tuple[int, int] | None:
+    """The run of code pages that holds the entry point (else the largest):
+    where nearly every block starts, for the counter's direct map."""
+    runs = [(start, start + len(content)) for start, content in image.code_pages()]
+    if not runs:
+        return None
+    return next((r for r in runs if r[0] <= image.entry < r[1]),
+                max(runs, key=lambda r: r[1] - r[0]))
+
+
 class _GuestMistake(Exception):
     """A service call with impossible arguments: the guest's fault, not ours."""
 
@@ -289,14 +297,11 @@ def signed(value: int, bits: int) -> int:
     return value - (1 << bits) if value >> (bits - 1) else value
 
 
-def _uc_error_class():
-    from unicorn import UcError
-    return UcError
-
-
-def _uc_error_name(errno: int) -> str:
+def _uc_error_reason(errno: int) -> str:
+    """Unicorn's error code in words: ours where we have them, else Unicorn's."""
     import unicorn.unicorn_const as k
+    from unicorn import UcError
     for name in dir(k):
         if name.startswith("UC_ERR_") and getattr(k, name) == errno:
-            return name
-    return f"UC_ERR_{errno}"
+            return faults.UC_ERRORS.get(name) or str(UcError(errno))
+    return str(UcError(errno))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .decoders import decoder
 from .isa import Backend
 
 CLASSES = ("loads", "stores", "branches", "calls", "alu", "muldiv", "other")
@@ -42,12 +43,9 @@ class Classifier:
             raise ValueError(f"{backend.name}: unknown mix classes {sorted(unknown)}")
         self.backend = backend
 
-    @cached_property
+    @property
     def disassembler(self):
-        import capstone
-        md = capstone.Cs(self.backend.cs_arch, self.backend.cs_mode)
-        md.detail = True
-        return md
+        return decoder(self.backend, detail=True)
 
     @cached_property
     def _groups(self):

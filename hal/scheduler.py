@@ -48,7 +48,7 @@ class GuestConfig:
     arg: int = 0                  # what hal_arg() returns
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """A stretch of one core's timeline."""
     core: int
@@ -87,7 +87,7 @@ class Guest:
         return self.machine.backend.name
 
 
-@dataclass
+@dataclass(slots=True)
 class Core:
     id: int
     clock: int = 0
@@ -132,6 +132,10 @@ class Scheduler:
             m.clock = self._clock_of(g)
             self.guests.append(g)
         policy.assign(self.guests, self.cores)
+        # Which of the policy's questions need asking at all (the loop runs
+        # once per slice, and a slice is only some 50 us of emulation)
+        self._ask_may_run = type(policy).may_run is not Policy.may_run
+        self._ask_eligible = type(policy).eligible_at is not Policy.eligible_at
         self.makespan = 0
         self._live = len(self.guests)
         self._sleepers: list[Guest] = []
@@ -144,15 +148,17 @@ class Scheduler:
 
     # -- the main loop -------------------------------------------------------------
     def run(self) -> "Scheduler":
+        cores, pick = self.cores, self.policy.pick
         while self._live:
-            now = min(c.clock for c in self.cores)
+            now = min([c.clock for c in cores])
             if self._sleepers:
                 self._wake_sleepers(now)
-            for core in (c for c in self.cores if c.clock == now):
-                guest = self.policy.pick(core, now, self._runnable(core, now))
-                if guest is not None:
-                    self._dispatch(core, guest, now)
-                    break
+            for core in cores:
+                if core.clock == now:
+                    guest = pick(core, now, self._runnable(core, now))
+                    if guest is not None:
+                        self._dispatch(core, guest, now)
+                        break
             else:
                 self._idle_until(self._next_event(now), now)
         self.makespan = max(c.clock for c in self.cores)
@@ -160,12 +166,13 @@ class Scheduler:
             self._idle(c, self.makespan)
         return self
 
-    def _runnable(self, core: Core, now: int):
-        for g in self.guests:
-            if (g.state is State.READY and g.ready_since <= now
-                    and self.policy.may_run(core, g)
-                    and self.policy.eligible_at(g, now) <= now):
-                yield g
+    def _runnable(self, core: Core, now: int) -> list[Guest]:
+        ready = [g for g in self.guests if g.state is State.READY and g.ready_since <= now]
+        if self._ask_may_run:
+            ready = [g for g in ready if self.policy.may_run(core, g)]
+        if self._ask_eligible:
+            ready = [g for g in ready if self.policy.eligible_at(g, now) <= now]
+        return ready
 
     def _next_event(self, now: int) -> int:
         """When something can next happen: a core catching up, a sleeper waking,
@@ -199,29 +206,33 @@ class Scheduler:
 
     # -- running one slice ---------------------------------------------------------
     def _dispatch(self, core: Core, g: Guest, now: int) -> None:
-        eligible = self.policy.eligible_at(g, g.ready_since)
-        g.limited += max(0, min(eligible, now) - g.ready_since)
-        g.ready += now - g.ready_since - max(0, min(eligible, now) - g.ready_since)
-        if core.last_guest != g.id and self.switch_cost:
-            self._segment(core, core.clock, core.clock + self.switch_cost, "switch", g.id)
-            core.clock += self.switch_cost
-            core.switch += self.switch_cost
-        core.last_guest = g.id
-        if g.last_core is not None and g.last_core != core.id:
-            g.migrations += 1
-        g.last_core = core.id
-        if not g.cores or g.cores[-1] != core.id:
+        held = 0                   # of the wait, the part a limit held the guest back
+        if self._ask_eligible:
+            held = max(0, min(self.policy.eligible_at(g, g.ready_since), now) - g.ready_since)
+            g.limited += held
+        g.ready += now - g.ready_since - held
+        if core.last_guest != g.id:
+            if self.switch_cost:
+                self._segment(core, core.clock, core.clock + self.switch_cost, "switch", g.id)
+                core.clock += self.switch_cost
+                core.switch += self.switch_cost
+            core.last_guest = g.id
+        if g.last_core != core.id:             # g.cores ends with g.last_core
+            if g.last_core is not None:
+                g.migrations += 1
+            g.last_core = core.id
             g.cores.append(core.id)
         g.slices += 1
 
         m = g.machine
+        counter = m.counter
         start = g.slice_start = core.clock
-        first = g.slice_first = m.retired
+        first = g.slice_first = counter.retired
         m.core_id = core.id
         budget = self.quantum
         while True:
-            stop = m.run(budget=budget)
-            used = m.retired - first
+            stop = m.run(budget)
+            used = counter.retired - first
             end = start + used
             if stop is not Stop.BLOCKED:
                 break

@@ -33,6 +33,7 @@ ALPHA = register(Backend(
     nop=b"\x13\x00\x00\x00",                # nop (addi zero, zero, 0)
     insn_width=4,
     count_by_decoding=True,     # the core also runs 16-bit compressed code, which we never build
+    insn_align=2,               # ... so an instruction may start on any halfword
     io_base=0x2000_0000,        # COM1 at 0x2000_03F8
     # capstone puts "j" (jal zero) in the call group and "jal" in none; a jalr
     # that links nothing (zero) is a jump: a tail call
