@@ -144,9 +144,10 @@ class PythonCounter:
 
 class _Counter(ctypes.Structure):
     """The public prefix of hal_counter in counter.c."""
-    _fields_ = [("retired", ctypes.c_uint64), ("slice_end", ctypes.c_uint64),
-                ("limit", ctypes.c_uint64), ("guard", ctypes.c_uint64),
-                ("last", ctypes.c_void_p), ("stop", ctypes.c_int32), ("width", ctypes.c_uint32)]
+    _fields_ = [("retired", ctypes.c_uint64), ("guard", ctypes.c_uint64),
+                ("last", ctypes.c_void_p), ("base", ctypes.c_uint64), ("span", ctypes.c_uint64),
+                ("direct", ctypes.c_void_p), ("slice_end", ctypes.c_uint64),
+                ("limit", ctypes.c_uint64), ("stop", ctypes.c_int32), ("width", ctypes.c_uint32)]
 
 
 _RESOLVE = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_uint64, ctypes.c_uint32)
@@ -175,6 +176,8 @@ class NativeCounter:
         if not self._ptr:
             raise MemoryError("cannot allocate the instruction counter")
         self._state = ctypes.cast(self._ptr, ctypes.POINTER(_Counter)).contents
+        if not backend.counting_width:
+            _attach_capstone(lib, self._ptr, backend)
         alignment = backend.alignment if backend.alignment in (1, 2, 4) else 1
         if code is not None:
             shift = alignment.bit_length() - 1
@@ -249,6 +252,23 @@ class NativeCounter:
         self.close()
 
 
+def _attach_capstone(lib, counter, backend: Backend) -> None:
+    """Let the C counter decode new variable-width blocks itself, through
+    capstone's C library and the same capstone instance as BlockSizer (no
+    detail, no skipdata), instead of calling back into Python: a first-seen
+    block then costs about 1 us instead of several.  Without capstone's
+    library handle (another binding version), Python answers as before."""
+    import capstone
+    from unicorn.unicorn_py3.unicorn import uclib
+    cs = getattr(capstone, "_cs", None)
+    md = decoder(backend)
+    if cs is None or not hasattr(cs, "cs_disasm_iter") or md.csh is None:
+        return
+    fn = lambda f: ctypes.cast(f, ctypes.c_void_p)          # noqa: E731
+    lib.hal_counter_decoder(counter, fn(uclib.uc_mem_read), fn(cs.cs_disasm_iter),
+                            fn(cs.cs_malloc), fn(cs.cs_free), md.csh.value)
+
+
 _native_lib = None
 _native_tried = False
 
@@ -271,6 +291,9 @@ def native_library():
             lib.hal_counter_map.restype = ctypes.c_int
             lib.hal_counter_map.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
                                             ctypes.c_uint32]
+            lib.hal_counter_decoder.restype = ctypes.c_int
+            lib.hal_counter_decoder.argtypes = [ctypes.c_void_p] + [ctypes.c_void_p] * 4 + [
+                ctypes.c_uint64]
             lib.hal_counter_last.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]
             lib.hal_counter_blocks.restype = ctypes.c_uint32
             lib.hal_counter_blocks.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64),

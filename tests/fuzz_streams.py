@@ -35,22 +35,30 @@ PF_RX = 5
 
 def run_stream(base, code: bytes) -> str:
     """Run `code` as guest code, as if an ELF had brought it (so the loader's
-    code check applies); return the outcome in a few words."""
+    code check applies); return the outcome in a few words.  The native and
+    the pure-Python counter must agree on it, to the instruction."""
     b = base.backend
     image = Image(base.path, b, CODE_AT, base.segments + (Segment(CODE_AT, code, len(code), PF_RX),))
     try:
         check_code(image)
     except LoadError:
         return "refused by the loader"
-    m = Machine(image, memory=MEMORY, max_instructions=LIMIT)
-    m.uc.reg_write(b.reg(b.regs.pc), CODE_AT)
-    stop = m.run()
+    m, stop = start(image, native=True)
+    other, other_stop = start(image, native=False)
+    assert (stop, m.retired, m.fault and m.fault.summary()) == \
+        (other_stop, other.retired, other.fault and other.fault.summary()), code.hex()
     if stop is Stop.BLOCKED:
         return "blocked"
     if stop is Stop.FAULTED:
         assert m.fault is not None and m.fault.reason
         return "fault: " + m.fault.reason.split(" (")[0].split(" at ")[0]
     return stop.value
+
+
+def start(image: Image, native: bool) -> tuple[Machine, Stop]:
+    m = Machine(image, memory=MEMORY, max_instructions=LIMIT, native=native)
+    m.uc.reg_write(image.backend.reg(image.backend.regs.pc), CODE_AT)
+    return m, m.run()
 
 
 def stream(rng: random.Random, width: int) -> bytes:

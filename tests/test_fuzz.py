@@ -33,9 +33,11 @@ def test_random_instruction_streams(isa, tmp_path):
     if proc.returncode != 0:
         crash = json.loads(progress.read_text())
         saved = CORPUS / f"{isa}-seed{seed}-{crash['index']}.json"
-        crash["note"] = f"crashed the fuzz worker (exit {proc.returncode}); found by test_fuzz"
+        last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+        crash["note"] = f"failed the fuzz worker (exit {proc.returncode}: {last}); found by test_fuzz"
         saved.write_text(json.dumps(crash))
-        pytest.fail(f"stream {crash['index']} crashed the host on {isa}: saved to {saved}")
+        pytest.fail(f"stream {crash['index']} failed on {isa} (exit {proc.returncode}: {last}): "
+                    f"saved to {saved}")
     outcomes = json.loads(proc.stdout)
     assert sum(outcomes.values()) == STREAMS_PER_ISA
     assert all(o.startswith(("fault: ", "limit", "blocked", "exited", "refused")) for o in outcomes)

@@ -8,8 +8,10 @@
  *     keeps the block from running, so a block that would start at or past
  *     the end of the slice (slice_end) or that would retire past the
  *     instruction limit is stopped, not counted, and runs on resume;
- *   - each block's instruction count is size / width on fixed-width ISAs, and
- *     asked of Python once per block (capstone) where widths vary;
+ *   - each block's instruction count is size / width on fixed-width ISAs;
+ *     where widths vary, the block is decoded once with capstone, called
+ *     here through its C API (pointers handed in by Python), or else asked
+ *     of Python;
  *   - every block keeps an execution count, for the dynamic instruction mix.
  *
  * Why it is shaped this way: Unicorn's own cost of calling any block hook is
@@ -20,49 +22,65 @@
  * Anything else (another code range, a second block size at one address)
  * goes to an open-addressing table.
  *
- * Nothing here is linked against Unicorn: Python hands in uc_emu_stop's
- * address, so the library builds with nothing but a C compiler.
+ * Nothing here is linked against Unicorn or capstone: Python hands in the
+ * addresses of the few functions it needs, so the library builds with
+ * nothing but a C compiler.
  */
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef int (*emu_stop_fn)(void *uc);
 typedef uint32_t (*resolve_fn)(uint64_t address, uint32_t size);
+typedef int (*mem_read_fn)(void *uc, uint64_t address, void *bytes, uint64_t size);
+typedef bool (*disasm_iter_fn)(size_t handle, const uint8_t **code, size_t *size,
+                               uint64_t *address, void *insn);
+typedef void *(*cs_malloc_fn)(size_t handle);
+typedef void (*cs_free_fn)(void *insn, size_t count);
 
 typedef struct {
     uint64_t address;
     uint64_t execs;
-    uint32_t size;          /* 0: empty slot */
+    uint32_t key;           /* ~size, so that 0 marks an empty slot even for
+                               a block of size 0 (one that faults at once) */
     uint32_t n;             /* instructions in the block */
 } hal_block;
 
 typedef struct {
-    /* read and written from Python (hal/counting.py mirrors this prefix) */
+    /* read and written from Python (hal/counting.py mirrors this prefix);
+     * the fast path reads only the first cache line */
     uint64_t retired;       /* exact count so far */
-    uint64_t slice_end;     /* no block starts once retired reaches this */
-    uint64_t limit;         /* never retire more than this */
     uint64_t guard;         /* min(slice_end, limit): a block ending at or below it just runs */
     hal_block *last;        /* the last block counted, for fault corrections; NULL: none */
+    uint64_t base;          /* the direct map covers [base, base + span) */
+    uint64_t span;
+    hal_block *direct;
+    uint64_t slice_end;     /* no block starts once retired reaches this */
+    uint64_t limit;         /* never retire more than this */
     int32_t stop;           /* why we stopped the engine: 0 no, 1 slice, 2 limit */
-    uint32_t width;         /* fixed instruction width; 0: ask resolve() */
+    uint32_t width;         /* fixed instruction width; 0: decode */
     /* private */
     emu_stop_fn emu_stop;
     resolve_fn resolve;
-    uint64_t base;          /* the direct map covers [base, base + span) */
-    uint64_t span;
     uint64_t align_mask;    /* offsets that are not multiples of the alignment go to the table */
     uint32_t shift;         /* log2 of that alignment */
-    hal_block *direct;
     hal_block *table;       /* open addressing on (address, size) */
     uint32_t mask;
     uint32_t used;
     hal_block spare;        /* stands in for a block when memory runs out */
+    /* capstone, to count variable-width blocks without a trip into Python */
+    mem_read_fn mem_read;   /* uc_mem_read */
+    disasm_iter_fn disasm_iter;
+    cs_free_fn cs_free;
+    size_t cs_handle;
+    void *cs_insn;          /* cs_malloc'd scratch for cs_disasm_iter */
 } hal_counter;
 
-static uint32_t slot_of(uint64_t address, uint32_t size, uint32_t mask)
+static uint32_t slot_of(uint64_t address, uint32_t key, uint32_t mask)
 {
-    uint64_t h = (address ^ ((uint64_t)size << 48)) * 0x9E3779B97F4A7C15ull;
+    uint64_t h = (address ^ ((uint64_t)key << 48)) * 0x9E3779B97F4A7C15ull;
     return (uint32_t)(h >> 32) & mask;
 }
 
@@ -74,10 +92,10 @@ static int grow(hal_counter *c)
         return -1;
     for (uint32_t i = 0; i < old_cap; i++) {
         hal_block *b = &c->table[i];
-        if (!b->size)
+        if (!b->key)
             continue;
-        uint32_t s = slot_of(b->address, b->size, cap - 1);
-        while (t[s].size)
+        uint32_t s = slot_of(b->address, b->key, cap - 1);
+        while (t[s].key)
             s = (s + 1) & (cap - 1);
         t[s] = *b;
     }
@@ -122,64 +140,109 @@ int hal_counter_map(hal_counter *c, uint64_t base, uint64_t span, uint32_t shift
     return 0;
 }
 
+/* Count variable-width blocks with capstone's C API: the handle of a
+ * capstone instance without detail or skipdata, and the functions to use.
+ * Returns 0, or -1 (blocks are then counted by resolve()). */
+int hal_counter_decoder(hal_counter *c, void *mem_read, void *disasm_iter, void *cs_malloc,
+                        void *cs_free, uint64_t cs_handle)
+{
+    void *insn = ((cs_malloc_fn)cs_malloc)((size_t)cs_handle);
+    if (!insn)
+        return -1;
+    c->mem_read = (mem_read_fn)mem_read;
+    c->disasm_iter = (disasm_iter_fn)disasm_iter;
+    c->cs_free = (cs_free_fn)cs_free;
+    c->cs_handle = (size_t)cs_handle;
+    c->cs_insn = insn;
+    return 0;
+}
+
 void hal_counter_free(hal_counter *c)
 {
     if (c) {
+        if (c->cs_insn)
+            c->cs_free(c->cs_insn, 1);
         free(c->direct);
         free(c->table);
         free(c);
     }
 }
 
-static void fill(hal_counter *c, hal_block *b, uint64_t address, uint32_t size)
+/* Instructions in a variable-width block: as many as capstone decodes in a
+ * row, plus one for the rest if it stops short (the emulator did run those
+ * bytes; hal/counting.py's BlockSizer has the same rule). */
+static uint32_t decode(hal_counter *c, void *uc, uint64_t address, uint32_t size)
+{
+    uint8_t small[4096];
+    uint8_t *bytes = size <= sizeof small ? small : malloc(size);
+    uint32_t n = 0;
+    if (!bytes || c->mem_read(uc, address, bytes, size) != 0) {
+        n = c->resolve(address, size);
+    } else {
+        const uint8_t *code = bytes;
+        size_t left = size;
+        uint64_t at = address;
+        while (left && c->disasm_iter(c->cs_handle, &code, &left, &at, c->cs_insn))
+            n++;
+        if (left)
+            n++;
+    }
+    if (bytes != small)
+        free(bytes);
+    return n;
+}
+
+static void fill(hal_counter *c, void *uc, hal_block *b, uint64_t address, uint32_t size)
 {
     b->address = address;
-    b->size = size;
+    b->key = ~size;
     b->execs = 0;
-    b->n = c->width ? size / c->width : c->resolve(address, size);
+    b->n = c->width ? size / c->width
+         : c->cs_insn ? decode(c, uc, address, size) : c->resolve(address, size);
     if (b->n == 0)
         b->n = 1;                   /* no block is empty: the count always moves */
 }
 
-static hal_block *find(hal_counter *c, uint64_t address, uint32_t size)
+static hal_block *find(hal_counter *c, void *uc, uint64_t address, uint32_t size)
 {
-    uint32_t s = slot_of(address, size, c->mask);
+    uint32_t s = slot_of(address, ~size, c->mask);
     for (;;) {
         hal_block *b = &c->table[s];
-        if (b->size == size && b->address == address)
+        if (b->key == (uint32_t)~size && b->address == address)
             return b;
-        if (!b->size)
+        if (!b->key)
             break;
         s = (s + 1) & c->mask;
     }
     if (2 * (c->used + 1) > c->mask + 1) {       /* keep the table at most half full */
         if (grow(c) != 0) {
-            fill(c, &c->spare, address, size);
+            fill(c, uc, &c->spare, address, size);
             return &c->spare;
         }
-        return find(c, address, size);
+        return find(c, uc, address, size);
     }
     hal_block *b = &c->table[s];
-    fill(c, b, address, size);
+    fill(c, uc, b, address, size);
     c->used++;
     return b;
 }
 
 /* Everything but the common case: a block not yet in the direct map, outside
  * it, or near the end of the slice or the limit. */
-static __attribute__((noinline)) void count_slow(void *uc, hal_counter *c, uint64_t address,
-                                                 uint32_t size)
+static __attribute__((noinline)) void count_slow(void *uc, uint64_t address, uint32_t size,
+                                                 void *user_data)
 {
+    hal_counter *c = user_data;
     uint64_t offset = address - c->base;
     hal_block *b;
     if (offset < c->span && !(offset & c->align_mask)) {
         b = &c->direct[offset >> c->shift];
-        if (b->size == 0)
-            fill(c, b, address, size);
-        else if (b->size != size)
-            b = find(c, address, size);
+        if (b->key == 0)
+            fill(c, uc, b, address, size);
+        else if (b->key != (uint32_t)~size)
+            b = find(c, uc, address, size);
     } else {
-        b = find(c, address, size);
+        b = find(c, uc, address, size);
     }
     if (c->retired >= c->slice_end) {
         c->stop = 1;
@@ -198,7 +261,8 @@ static __attribute__((noinline)) void count_slow(void *uc, hal_counter *c, uint6
 
 /* The UC_HOOK_BLOCK callbacks: user_data is the hal_counter.  The common case
  * (a known block in the direct map, well inside the slice) is a leaf function
- * of a dozen instructions; anything else is count_slow's.  There is one per
+ * of a dozen instructions; anything else is count_slow's, reached by a tail
+ * jump.  There is one per
  * instruction alignment, the shift a constant, because at some 20 ns a block
  * on x86 even a variable shift shows in the benchmark. */
 #define COUNT_BLOCK(NAME, SHIFT)                                                        \
@@ -209,14 +273,14 @@ static __attribute__((noinline)) void count_slow(void *uc, hal_counter *c, uint6
         if (__builtin_expect(offset < c->span && !(offset & ((1u << SHIFT) - 1)), 1)) { \
             hal_block *b = &c->direct[offset >> SHIFT];                                 \
             uint64_t after = c->retired + b->n;                                         \
-            if (__builtin_expect(b->size == size && after <= c->guard, 1)) {            \
+            if (__builtin_expect(b->key == (uint32_t)~size && after <= c->guard, 1)) {            \
                 b->execs++;                                                             \
                 c->retired = after;                                                     \
                 c->last = b;                                                            \
                 return;                                                                 \
             }                                                                           \
         }                                                                               \
-        count_slow(uc, c, address, size);                                               \
+        count_slow(uc, address, size, user_data);   /* same arguments: a plain jump */   \
     }
 
 COUNT_BLOCK(hal_count_block_1, 0)
@@ -230,10 +294,10 @@ static uint32_t copy_out(const hal_block *blocks, uint64_t count, uint64_t *out,
 {
     for (uint64_t i = 0; i < count; i++) {
         const hal_block *b = &blocks[i];
-        if (b->size && b->execs) {
+        if (b->key && b->execs) {
             if (k < max) {
                 out[4 * k] = b->address;
-                out[4 * k + 1] = b->size;
+                out[4 * k + 1] = (uint32_t)~b->key;
                 out[4 * k + 2] = b->n;
                 out[4 * k + 3] = b->execs;
             }
@@ -256,6 +320,6 @@ void hal_counter_last(hal_counter *c, uint64_t *out)
 {
     hal_block *b = c->last;
     out[0] = b ? b->address : 0;
-    out[1] = b ? b->size : 0;
+    out[1] = b ? (uint32_t)~b->key : 0;
     out[2] = b ? b->n : 0;
 }
