@@ -148,7 +148,7 @@ def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jo
         raise HalError(str(e)) from None
     if (snapshot_at is None) != (snapshot_file is None):
         raise HalError("--snapshot-at and --snapshot go together")
-    images = runner.resolve(guest, isa, build.CONSOLES[console_via])
+    images = runner.resolve(guest, isa, build.CONSOLES[console_via], mem)
     stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
     limits = dict(memory=mem, max_instructions=max_instructions, max_output=max_output)
     if len(images) == 1:

@@ -104,12 +104,7 @@ class Comparison:
                      for r in self.rows]}
 
 
-def measure_path(path: str, **options) -> Row:
-    from . import loader
-    return measure(loader.load(path), **options)
-
-
 def compare(guest: str, images, jobs: int = 1, **options) -> Comparison:
     """Measure each image, on up to `jobs` host processes."""
-    from .parallel import map_paths
-    return Comparison(guest, map_paths(measure_path, [str(i.path) for i in images], jobs, **options))
+    from .parallel import map_items
+    return Comparison(guest, map_items(measure, list(images), jobs, **options))

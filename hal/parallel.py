@@ -2,8 +2,9 @@
 
 Python hooks hold the GIL, so threads would not scale; forked worker
 processes do, and start in milliseconds with everything already imported.
-Each job is named by its ELF path, so only a path and small results cross
-between processes.
+The work items (loaded images) reach the workers through the fork itself, as
+inherited memory: only an index goes down the pipe and a small result comes
+back, and no worker parses an ELF file again.
 """
 from __future__ import annotations
 
@@ -17,18 +18,29 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def map_paths(fn: Callable, paths: list[str], jobs: int, **kwargs) -> list:
-    """[fn(path, **kwargs) for path in paths], on up to `jobs` processes."""
-    if jobs <= 1 or len(paths) <= 1:
-        return [fn(p, **kwargs) for p in paths]
+_items: list = []          # what the workers of the current map_items inherit
+
+
+def _call(fn: Callable, index: int, **kwargs):
+    return fn(_items[index], **kwargs)
+
+
+def map_items(fn: Callable, items: list, jobs: int, **kwargs) -> list:
+    """[fn(item, **kwargs) for item in items], on up to `jobs` processes."""
+    global _items
+    if jobs <= 1 or len(items) <= 1:
+        return [fn(item, **kwargs) for item in items]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     from functools import partial
+    _items = items                     # set before the pool forks its workers
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)),
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(partial(fn, **kwargs), paths))
+            return list(pool.map(partial(_call, fn, **kwargs), range(len(items))))
     except BrokenProcessPool:
         raise HalError("the emulator crashed in a worker process; hal itself is fine "
                        "(run with --jobs 1 --isolate to see which guest)") from None
+    finally:
+        _items = []

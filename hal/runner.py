@@ -42,10 +42,12 @@ class RunResult:
                 f"after {self.retired} instructions")
 
 
-def resolve(guest: str, isa: str | None, defines: tuple[str, ...] = ()) -> list[Image]:
+def resolve(guest: str, isa: str | None, defines: tuple[str, ...] = (),
+            memory: MemoryMap = MemoryMap()) -> list[Image]:
     """A bundled guest's name, a C source or an ELF path -> loaded images, one per
     ISA asked for.  isa is a backend name, "all", or None (ELF: its own ISA;
-    bundled guest or source: all).  defines pick a build variant (hal/build.py)."""
+    bundled guest or source: all).  defines pick a build variant (hal/build.py);
+    the images are checked against `memory`, the machine they will run in."""
     path = Path(guest)
     if path.suffix == ".c":
         source = path
@@ -53,14 +55,14 @@ def resolve(guest: str, isa: str | None, defines: tuple[str, ...] = ()) -> list[
         if defines:
             raise HalError(f"{path} is already built: a build variant "
                            f"({', '.join(defines)}) needs its C source or a bundled guest")
-        image = loader.load(path)
+        image = loader.load(path, memory)
         if isa not in (None, "all", image.backend.name):
             raise HalError(f"{path} is a {image.backend.name} ELF file, not {isa}")
         return [image]
     else:
         source = guests.source(guest)
     backends = registry.backends() if isa in (None, "all") else [registry.get(isa)]
-    return [loader.load(elf) for elf in build.build_all(source, backends, defines)]
+    return [loader.load(elf, memory) for elf in build.build_all(source, backends, defines)]
 
 
 def new_machine(image: Image, *, memory: MemoryMap = MemoryMap(),
@@ -96,21 +98,17 @@ def finish(machine: Machine, until: int | None = None) -> RunResult | None:
                      machine.backend.word_bytes * 2)
 
 
-def run_path(path: str, **kwargs) -> RunResult:
-    """runner.run for an ELF on disk: what worker processes are handed."""
-    memory = kwargs.get("memory", MemoryMap())
-    data = kwargs.pop("stdin_data", None)
+def _run_with_input(image: Image, stdin_data: bytes | None = None, **kwargs) -> RunResult:
+    """runner.run with its input as bytes: what worker processes are handed."""
     import io
-    return run(loader.load(path, memory), stdin=io.BytesIO(data) if data is not None else None,
-               **kwargs)
+    return run(image, stdin=io.BytesIO(stdin_data) if stdin_data is not None else None, **kwargs)
 
 
 def run_many(images: list[Image], *, jobs: int, stdin_data: bytes | None = None,
              **kwargs) -> list[RunResult]:
     """Run independent guests (one per ISA, say) on `jobs` host processes."""
-    from .parallel import map_paths
-    return map_paths(run_path, [str(img.path) for img in images], jobs, stdin_data=stdin_data,
-                     **kwargs)
+    from .parallel import map_items
+    return map_items(_run_with_input, images, jobs, stdin_data=stdin_data, **kwargs)
 
 
 def answer(machine: Machine) -> None:
