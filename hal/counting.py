@@ -162,7 +162,7 @@ class NativeCounter:
     """The counting rules in C: Unicorn calls hal_count_block directly."""
     native = True
 
-    def __init__(self, backend: Backend, uc, lib, code: tuple[int, bytes] | None = None):
+    def __init__(self, backend: Backend, uc, lib, code: tuple[int, int] | None = None):
         from unicorn import UC_HOOK_BLOCK
         from unicorn.unicorn_py3.unicorn import uclib
         self.sizer = BlockSizer(backend)
@@ -181,13 +181,8 @@ class NativeCounter:
         alignment = backend.alignment if backend.alignment in (1, 2, 4) else 1
         if code is not None:
             shift = alignment.bit_length() - 1
-            start, content = code
-            lib.hal_counter_map(self._ptr, start, min(len(content), _DIRECT_MAX << shift), shift)
-            if not backend.counting_width:
-                from .sweep import prefix_tables
-                self._sweep = prefix_tables(backend, start, content)    # kept alive: C reads it
-                starts, bad = (ctypes.cast(t.buffer_info()[0], ctypes.c_void_p) for t in self._sweep)
-                lib.hal_counter_sweep(self._ptr, starts, bad, len(content))
+            start, end = code
+            lib.hal_counter_map(self._ptr, start, min(end - start, _DIRECT_MAX << shift), shift)
         hook = getattr(lib, f"hal_count_block_{alignment}")
         handle = ctypes.c_size_t()
         err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), UC_HOOK_BLOCK,
@@ -232,8 +227,8 @@ class NativeCounter:
         self._state.last = None
 
     def new_block_sources(self) -> tuple[int, int]:
-        """How many new variable-width blocks were counted from hal/sweep.py's
-        tables, and how many had to be decoded during the run."""
+        """How many new variable-width blocks the C counter decoded itself
+        (capstone's C library), and how many it had to ask Python about."""
         out = (ctypes.c_uint32 * 2)()
         self._lib.hal_counter_stats(self._ptr, out)
         return out[0], out[1]
@@ -306,8 +301,6 @@ def native_library():
             lib.hal_counter_decoder.restype = ctypes.c_int
             lib.hal_counter_decoder.argtypes = [ctypes.c_void_p] + [ctypes.c_void_p] * 4 + [
                 ctypes.c_uint64]
-            lib.hal_counter_sweep.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
-                                              ctypes.c_uint64]
             lib.hal_counter_stats.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]
             lib.hal_counter_last.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]
             lib.hal_counter_blocks.restype = ctypes.c_uint32
@@ -323,11 +316,10 @@ def native_wanted() -> bool:
 
 
 def make_counter(backend: Backend, uc, native: bool | None = None,
-                 code: tuple[int, bytes] | None = None):
-    """The fastest counter available (or the one asked for).  `code` is
-    (start, contents) of the run of code pages where the guest's blocks
-    start, for the native counter's direct map and sweep tables (code pages
-    are never writable, so the contents stay true)."""
+                 code: tuple[int, int] | None = None):
+    """The fastest counter available (or the one asked for).  `code` is the
+    [start, end) range where the guest's blocks start, for the native
+    counter's direct map."""
     if native is None:
         native = native_wanted()
     lib = native_library() if native else None

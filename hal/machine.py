@@ -71,7 +71,7 @@ class Machine:
             uc.mem_write(seg.vaddr, seg.data)
         _protect(uc, image)
         b.enter(uc, image.entry, memory.stack_top)
-        self.counter = make_counter(b, uc, native, code=_code_run(image))
+        self.counter = make_counter(b, uc, native, code=_code_range(image))
         self._core = FastCore(uc, self._pc)
         if max_instructions is not None:
             self.counter.limit = max_instructions
@@ -277,15 +277,14 @@ def _protect(uc, image) -> None:
                 uc.mem_protect(page, PAGE, UC_PROT_READ)
 
 
-def _code_run(image) -> tuple[int, bytes] | None:
-    """The run of code pages that holds the entry point (else the largest),
-    as (start, contents): where nearly every block starts, for the counter."""
-    runs = image.code_pages()
+def _code_range(image) -> tuple[int, int] | None:
+    """The run of code pages that holds the entry point (else the largest):
+    where nearly every block starts, for the counter's direct map."""
+    runs = [(start, start + len(content)) for start, content in image.code_pages()]
     if not runs:
         return None
-    return next(((start, content) for start, content in runs
-                 if start <= image.entry < start + len(content)),
-                max(runs, key=lambda r: len(r[1])))
+    return next((r for r in runs if r[0] <= image.entry < r[1]),
+                max(runs, key=lambda r: r[1] - r[0]))
 
 
 class _GuestMistake(Exception):

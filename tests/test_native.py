@@ -2,7 +2,7 @@
 import pytest
 
 from conftest import BUNDLED, ISAS, image
-from hal import counting, metrics, policies, registry, sweep, workload
+from hal import counting, metrics, policies, workload
 from hal.machine import Machine, Stop
 from hal.paths import GUESTS
 from hal.scheduler import Scheduler
@@ -51,22 +51,13 @@ def test_scheduler_reports_do_not_change_without_the_native_helper(monkeypatch):
 
 
 @pytest.mark.parametrize("isa", ISAS)
-def test_new_blocks_are_counted_from_the_sweep_not_decoded_mid_run(isa):
-    """Where instruction widths vary, every block of a compiled guest is counted
-    from hal/sweep.py's tables, made before the run (decoding mid-run cost
-    about 1% of fib(27) on x86); fixed widths need neither."""
+def test_new_blocks_are_decoded_in_c_not_asked_of_python(isa):
+    """Where instruction widths vary, the C counter decodes each new block
+    through capstone's C library itself; fixed widths need no decoding."""
     for g in BUNDLED:
         m = finish(Machine(image(g, isa), native=True))
-        swept, decoded = m.counter.new_block_sources()
+        decoded, asked = m.counter.new_block_sources()
         if m.backend.counting_width:
-            assert (swept, decoded) == (0, 0)
+            assert (decoded, asked) == (0, 0)
         else:
-            assert decoded == 0 and swept >= len(m.counter.blocks()), g
-
-
-def test_sweep_steps_over_an_undecodable_byte_and_marks_it():
-    x86 = registry.get("x86")
-    # nop; 0f (no instruction starts so); 04 90 = add al, 0x90; nop
-    starts, bad = sweep._sweep(x86, 0x1000, bytes.fromhex("900f049090"))
-    assert list(starts) == [0, 1, 1, 2, 2, 3]
-    assert list(bad) == [0, 0, 1, 1, 1, 1]
+            assert asked == 0 and decoded >= len(m.counter.blocks()), g

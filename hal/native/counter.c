@@ -9,10 +9,9 @@
  *     the end of the slice (slice_end) or that would retire past the
  *     instruction limit is stopped, not counted, and runs on resume;
  *   - each block's instruction count is size / width on fixed-width ISAs;
- *     where widths vary, it is read off tables of where instructions start
- *     (hal/sweep.py, made before the run), or else the block is decoded once
- *     with capstone, called here through its C API (pointers handed in by
- *     Python), or else asked of Python;
+ *     where widths vary, the block is decoded once with capstone, called
+ *     here through its C API (pointers handed in by Python), or else asked
+ *     of Python;
  *   - every block keeps an execution count, for the dynamic instruction mix.
  *
  * Why it is shaped this way: Unicorn's own cost of calling any block hook is
@@ -77,13 +76,8 @@ typedef struct {
     cs_free_fn cs_free;
     size_t cs_handle;
     void *cs_insn;          /* cs_malloc'd scratch for cs_disasm_iter */
-    /* hal/sweep.py's tables over [base, base + sweep_len): prefix counts of
-     * instruction starts and of undecodable bytes */
-    const uint32_t *sweep_starts;
-    const uint32_t *sweep_bad;
-    uint64_t sweep_len;
-    uint32_t swept;         /* new blocks counted from the sweep's tables */
-    uint32_t decoded;       /* ... and by decoding them */
+    uint32_t decoded;       /* new variable-width blocks decoded here */
+    uint32_t asked;         /* ... and asked of Python */
 } hal_counter;
 
 static uint32_t slot_of(uint64_t address, uint32_t key, uint32_t mask)
@@ -165,15 +159,6 @@ int hal_counter_decoder(hal_counter *c, void *mem_read, void *disasm_iter, void 
     return 0;
 }
 
-/* Hand in hal/sweep.py's tables (len + 1 entries each, from base on); they
- * must outlive the counter. */
-void hal_counter_sweep(hal_counter *c, const uint32_t *starts, const uint32_t *bad, uint64_t len)
-{
-    c->sweep_starts = starts;
-    c->sweep_bad = bad;
-    c->sweep_len = len;
-}
-
 void hal_counter_free(hal_counter *c)
 {
     if (c) {
@@ -194,8 +179,10 @@ static uint32_t decode(hal_counter *c, void *uc, uint64_t address, uint32_t size
     uint8_t *bytes = size <= sizeof small ? small : malloc(size);
     uint32_t n = 0;
     if (!bytes || c->mem_read(uc, address, bytes, size) != 0) {
+        c->asked++;
         n = c->resolve(address, size);
     } else {
+        c->decoded++;
         const uint8_t *code = bytes;
         size_t left = size;
         uint64_t at = address;
@@ -209,35 +196,18 @@ static uint32_t decode(hal_counter *c, void *uc, uint64_t address, uint32_t size
     return n;
 }
 
-/* The block's count from the sweep's tables, if it starts and ends on the
- * sweep's instruction boundaries with nothing undecodable between (then
- * decoding it would find exactly those instructions); else 0. */
-static uint32_t from_sweep(hal_counter *c, uint64_t address, uint32_t size)
-{
-    const uint32_t *s = c->sweep_starts;
-    uint64_t a = address - c->base, e = a + size;
-    if (!s || a >= c->sweep_len || size > c->sweep_len - a)
-        return 0;
-    if (s[a + 1] - s[a] != 1 || (e < c->sweep_len && s[e + 1] - s[e] != 1))
-        return 0;
-    if (c->sweep_bad[e] != c->sweep_bad[a])
-        return 0;
-    return s[e] - s[a];
-}
-
 static void fill(hal_counter *c, void *uc, hal_block *b, uint64_t address, uint32_t size)
 {
     b->address = address;
     b->key = ~size;
     b->execs = 0;
-    b->n = c->width ? size / c->width : from_sweep(c, address, size);
-    if (!c->width) {
-        if (b->n) {
-            c->swept++;
-        } else {
-            c->decoded++;
-            b->n = c->cs_insn ? decode(c, uc, address, size) : c->resolve(address, size);
-        }
+    if (c->width)
+        b->n = size / c->width;
+    else if (c->cs_insn)
+        b->n = decode(c, uc, address, size);
+    else {
+        c->asked++;
+        b->n = c->resolve(address, size);
     }
     if (b->n == 0)
         b->n = 1;                   /* no block is empty: the count always moves */
@@ -355,12 +325,12 @@ uint32_t hal_counter_blocks(hal_counter *c, uint64_t *out, uint32_t max)
     return k;
 }
 
-/* How new variable-width blocks were counted: out[0] from the sweep's
- * tables, out[1] by decoding. */
+/* How new variable-width blocks were counted: out[0] decoded here with
+ * capstone, out[1] asked of Python. */
 void hal_counter_stats(hal_counter *c, uint32_t *out)
 {
-    out[0] = c->swept;
-    out[1] = c->decoded;
+    out[0] = c->decoded;
+    out[1] = c->asked;
 }
 
 /* The last block counted, as (address, size, n); all zero if none. */
