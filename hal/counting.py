@@ -3,10 +3,11 @@
 Unicorn has no retired-instruction counter, and a hook per instruction costs
 dozens of times the emulation itself.  Unicorn does report each basic block
 as it starts, with its address and size; on fixed-width ISAs a block holds
-size / width instructions, and on x86 each block is disassembled once with
-capstone and its count cached.  Two counters follow these rules:
+size / width instructions, and on x86 (and the Alpha-like core, which also
+runs compressed code) each block is decoded once with capstone and its count
+kept.  Two counters follow these rules:
 
-  NativeCounter  a C block hook (hal/native/counter.c), a table look-up per block;
+  NativeCounter  a C block hook (hal/native/counter.c), an array index per block;
   PythonCounter  the same rules in a Python hook: slower, same numbers; used
                  when the C library is not built (no compiler) or when
                  HALEMU_NATIVE=0.
@@ -262,9 +263,10 @@ class NativeCounter:
 def _attach_capstone(lib, counter, backend: Backend) -> None:
     """Let the C counter decode new variable-width blocks itself, through
     capstone's C library and the same capstone instance as BlockSizer (no
-    detail, no skipdata), instead of calling back into Python: a first-seen
-    block then costs about 1 us instead of several.  Without capstone's
-    library handle (another binding version), Python answers as before."""
+    detail, no skipdata), instead of calling back into Python.  In a fresh
+    process that is about 4 us a new block against 35 us (fib(27) on x86:
+    0.13 ms against 1 ms, about 2.5% of the run).  Without capstone's library handle
+    (another binding version), Python answers as before."""
     import capstone
     from unicorn.unicorn_py3.unicorn import uclib
     cs = getattr(capstone, "_cs", None)
