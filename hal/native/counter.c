@@ -172,9 +172,13 @@ void hal_counter_free(hal_counter *c)
 
 /* Instructions in a variable-width block: as many as capstone decodes in a
  * row, plus one for the rest if it stops short (the emulator did run those
- * bytes; hal/counting.py's BlockSizer has the same rule). */
+ * bytes; hal/counting.py's BlockSizer has the same rule), or else Python's answer. */
 static uint32_t decode(hal_counter *c, void *uc, uint64_t address, uint32_t size)
 {
+    if (!c->cs_insn) {                       /* no capstone handed in */
+        c->asked++;
+        return c->resolve(address, size);
+    }
     uint8_t small[4096];
     uint8_t *bytes = size <= sizeof small ? small : malloc(size);
     uint32_t n = 0;
@@ -201,14 +205,7 @@ static void fill(hal_counter *c, void *uc, hal_block *b, uint64_t address, uint3
     b->address = address;
     b->key = ~size;
     b->execs = 0;
-    if (c->width)
-        b->n = size / c->width;
-    else if (c->cs_insn)
-        b->n = decode(c, uc, address, size);
-    else {
-        c->asked++;
-        b->n = c->resolve(address, size);
-    }
+    b->n = c->width ? size / c->width : decode(c, uc, address, size);
     if (b->n == 0)
         b->n = 1;                   /* no block is empty: the count always moves */
 }
