@@ -197,25 +197,15 @@ class NativeCounter:
     stop = property(lambda self: self._state.stop,
                     lambda self, v: setattr(self._state, "stop", v))
 
-    @property
-    def slice_end(self) -> int:
-        return self._state.slice_end
-
-    @slice_end.setter
-    def slice_end(self, value: int) -> None:
+    def _bound(self, slice_end: int, limit: int) -> None:
+        """Set both ends; the C hook checks only `guard`, the nearer of them."""
         s = self._state
-        s.slice_end = value
-        s.guard = min(value, s.limit)
+        s.slice_end, s.limit, s.guard = slice_end, limit, min(slice_end, limit)
 
-    @property
-    def limit(self) -> int:
-        return self._state.limit
-
-    @limit.setter
-    def limit(self, value: int) -> None:
-        s = self._state
-        s.limit = value
-        s.guard = min(s.slice_end, value)
+    slice_end = property(lambda self: self._state.slice_end,
+                         lambda self, v: self._bound(v, self._state.limit))
+    limit = property(lambda self: self._state.limit,
+                     lambda self, v: self._bound(self._state.slice_end, v))
 
     @property
     def last_block(self) -> tuple[int, int, int]:
@@ -237,8 +227,7 @@ class NativeCounter:
     def arm(self, slice_end: int) -> None:
         """Before a slice: no block starts once `retired` reaches slice_end."""
         s = self._state
-        s.slice_end = slice_end
-        s.guard = min(slice_end, s.limit)
+        self._bound(slice_end, s.limit)
         s.stop = 0
         s.last = None
 
