@@ -69,9 +69,9 @@ class Machine:
         uc.mem_map(memory.ram_base, memory.size, UC_PROT_READ | UC_PROT_WRITE)
         for seg in image.segments:
             uc.mem_write(seg.vaddr, seg.data)
-        _protect(uc, image)
+        code_runs = _protect(uc, image)
         b.enter(uc, image.entry, memory.stack_top)
-        self.counter = make_counter(b, uc, native, code=_code_range(image))
+        self.counter = make_counter(b, uc, native, code=_code_range(image.entry, code_runs))
         self._core = FastCore(uc, self._pc)
         if max_instructions is not None:
             self.counter.limit = max_instructions
@@ -261,29 +261,32 @@ class Machine:
         counter.forget_last_block()
 
 
-def _protect(uc, image) -> None:
+def _protect(uc, image) -> list[tuple[int, int]]:
     """Code pages: read/execute, with fenced gaps.  Other read-only segments
-    (constants): read only.  Everything else stays read/write."""
+    (constants): read only.  Everything else stays read/write.  Returns each
+    run of code pages as [start, end)."""
     from unicorn import UC_PROT_EXEC, UC_PROT_READ
     code = set()
+    runs = []
     for start, content in image.code_pages():
         uc.mem_write(start, content)
         uc.mem_protect(start, len(content), UC_PROT_READ | UC_PROT_EXEC)
         code.update(range(start, start + len(content), PAGE))
+        runs.append((start, start + len(content)))
     writable = {p for s in image.segments if s.writable for p in s.pages}
     for s in image.segments:
         if not s.writable:
             for page in set(s.pages) - code - writable:
                 uc.mem_protect(page, PAGE, UC_PROT_READ)
+    return runs
 
 
-def _code_range(image) -> tuple[int, int] | None:
+def _code_range(entry: int, runs: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The run of code pages that holds the entry point (else the largest):
     where nearly every block starts, for the counter's direct map."""
-    runs = [(start, start + len(content)) for start, content in image.code_pages()]
     if not runs:
         return None
-    return next((r for r in runs if r[0] <= image.entry < r[1]),
+    return next((r for r in runs if r[0] <= entry < r[1]),
                 max(runs, key=lambda r: r[1] - r[0]))
 
 
