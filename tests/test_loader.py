@@ -77,22 +77,18 @@ def test_lying_program_header_offset(tmp_path):
     refuse(write(tmp_path, data), "program headers lie past the end of the file")
 
 
-def test_absurd_program_header_count(tmp_path):
+@pytest.mark.parametrize("fmt, field, value, fragments", [
+    ("<H", E_PHNUM, 60000, ("60000 program headers is absurd",)),
+    ("<H", E_PHNUM, 0, ("no program headers",)),
+    ("<H", E_PHENTSIZE, 7, ("program header size 7 is wrong",)),
+    ("<I", E_ENTRY, 0x0050_0000, ("entry point 0x500000 is not inside an executable segment",)),
+    ("<H", E_MACHINE, 40, ("unsupported ISA EM_ARM", "supported: x86")),     # EM_ARM
+], ids=["absurd_program_header_count", "zero_program_headers", "wrong_program_header_size",
+        "entry_outside_code", "unsupported_isa"])
+def test_one_bad_header_field(tmp_path, fmt, field, value, fragments):
     data = good_bytes()
-    struct.pack_into("<H", data, E_PHNUM, 60000)
-    refuse(write(tmp_path, data), "60000 program headers is absurd")
-
-
-def test_zero_program_headers(tmp_path):
-    data = good_bytes()
-    struct.pack_into("<H", data, E_PHNUM, 0)
-    refuse(write(tmp_path, data), "no program headers")
-
-
-def test_wrong_program_header_size(tmp_path):
-    data = good_bytes()
-    struct.pack_into("<H", data, E_PHENTSIZE, 7)
-    refuse(write(tmp_path, data), "program header size 7 is wrong")
+    struct.pack_into(fmt, data, field, value)
+    refuse(write(tmp_path, data), *fragments)
 
 
 def test_segment_outside_guest_memory(tmp_path):
@@ -112,18 +108,6 @@ def test_file_size_larger_than_memory_size(tmp_path):
     ph = first_load(data)
     struct.pack_into("<I", data, ph + 16, struct.unpack_from("<I", data, ph + 20)[0] + 4)
     refuse(write(tmp_path, data), "file size")
-
-
-def test_entry_outside_code(tmp_path):
-    data = good_bytes()
-    struct.pack_into("<I", data, E_ENTRY, 0x0050_0000)
-    refuse(write(tmp_path, data), "entry point 0x500000 is not inside an executable segment")
-
-
-def test_unsupported_isa(tmp_path):
-    data = good_bytes()
-    struct.pack_into("<H", data, E_MACHINE, 40)      # EM_ARM
-    refuse(write(tmp_path, data), "unsupported ISA EM_ARM", "supported: x86")
 
 
 def test_wrong_byte_order_for_machine(tmp_path):
