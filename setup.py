@@ -1,27 +1,29 @@
-"""Package layout: arch/ installs as hal.arch, guests/ as hal.guests data.
+"""Package layout: hal/ and its subpackages, plus arch/ installed as hal.arch
+and guests/ as hal.guests data.
 
 setuptools cannot discover a renamed package tree on its own, so list the
 arch/<isa> folders here: adding an ISA folder needs no edit to this file.
 """
 from pathlib import Path
 
-from setuptools import Extension, setup
+from setuptools import Extension, find_packages, setup
 
 ROOT = Path(__file__).parent
 ISAS = sorted(p.name for p in (ROOT / "arch").iterdir() if (p / "backend.py").is_file())
 
-# The native instruction counter (hal/native/counter.c) is loaded with ctypes,
-# not imported; optional=True lets installation go on without a C compiler,
-# and hal/counting.py then falls back to the pure-Python counter.
-COUNTER = Extension("hal._counter", sources=["hal/native/counter.c"],
+# The native instruction counter (hal/core/native/counter.c) is loaded with
+# ctypes, not imported; optional=True lets installation go on without a C
+# compiler, and hal/core/counting.py then falls back to the pure-Python counter.
+COUNTER = Extension("hal.core._counter", sources=["hal/core/native/counter.c"],
                     extra_compile_args=["-O2"], optional=True)
 
 setup(
     ext_modules=[COUNTER],
-    packages=["hal", "hal.arch", *[f"hal.arch.{isa}" for isa in ISAS], "hal.guests"],
+    packages=[*find_packages(include=["hal", "hal.*"]), "hal.arch",
+              *[f"hal.arch.{isa}" for isa in ISAS], "hal.guests"],
     package_dir={"hal": "hal", "hal.arch": "arch", "hal.guests": "guests"},
     package_data={
-        "hal": ["native/*.c"],
+        "hal.core": ["native/*.c"],
         **{f"hal.arch.{isa}": ["*.S", "*.ld", "*.h", "*.c"] for isa in ISAS},
         "hal.guests": ["*.c", "include/*.h", "lib/*.c", "lib/*.ld", "expected/*.out",
                        "expected/*.in", "workloads/*.toml"],

@@ -33,11 +33,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from hal import build, loader, policies, registry  # noqa: E402
-from hal.machine import Machine, Stop  # noqa: E402
-from hal.memmap import STOP_ADDRESS, MemoryMap  # noqa: E402
-from hal.scheduler import GuestConfig, Scheduler  # noqa: E402
-
+from hal.core import loader, registry
+from hal.core.machine import Machine, Stop  # noqa: E402
+from hal.core.memmap import STOP_ADDRESS, MemoryMap  # noqa: E402
+from hal.scheduling import policies
+from hal.scheduling.scheduler import GuestConfig, Scheduler  # noqa: E402
+from hal.toolchain import build  # noqa: E402
 
 # The issue's targets for ratios to raw Unicorn: (at least, in words)
 TARGETS = {"run": (0.95, "`hal run` at least 0.95 of raw"),
@@ -48,7 +49,8 @@ def raw(image) -> tuple[float, None]:
     """The ceiling: the guest on a bare Unicorn (same memory map and
     protections, no counting), stopping at hal_exit."""
     from unicorn import UC_HOOK_INTR, UC_PROT_READ, UC_PROT_WRITE, Uc
-    from hal.machine import _protect
+
+    from hal.core.machine import _protect
     b = image.backend
     mm = MemoryMap()
     uc = Uc(b.uc_arch, b.uc_mode)
@@ -82,7 +84,7 @@ def sched(image):
 
 def compare(image):
     try:
-        from hal import compare as cmp
+        from hal.inspection import compare as cmp
     except ImportError:
         return None, None
     measure = getattr(cmp, "measure", None)
@@ -173,8 +175,9 @@ def main() -> None:
               f"on {os.cpu_count()} cores")
         verdicts.append((f"`hal {command}` --jobs 2 at least 1.8x --jobs 1", f"{one / two:.2f}x",
                          one / two >= 1.8))
-    probe = ("import resource; from hal import policies, runner; from hal.scheduler import "
-             "GuestConfig, Scheduler; imgs = runner.resolve('sleepy', 'all'); "
+    probe = ("import resource; from hal.scheduling import policies; from hal.toolchain import "
+             "programs; from hal.scheduling.scheduler import GuestConfig, Scheduler; "
+             "imgs = programs.resolve('sleepy', 'all'); "
              "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * "
              "resource.getpagesize() / 2**20; before = rss(); "
              "s = Scheduler([GuestConfig(f'g{i}', imgs[i % 4], arg=1) for i in range(64)], "

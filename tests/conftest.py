@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hal import build, guests, loader, registry
+from hal.core import loader, registry
+from hal.toolchain import build, guests
 
 TESTS = Path(__file__).parent
 TEST_GUESTS = TESTS / "guests"

@@ -20,12 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hal import build, guests, loader, registry  # noqa: E402
-from hal.codecheck import check_code  # noqa: E402
+from hal.core import loader, registry
+from hal.core.codecheck import check_code  # noqa: E402
+from hal.core.loader import Image, Segment  # noqa: E402
+from hal.core.machine import Machine, Stop  # noqa: E402
+from hal.core.memmap import MemoryMap  # noqa: E402
 from hal.errors import LoadError  # noqa: E402
-from hal.loader import Image, Segment  # noqa: E402
-from hal.machine import Machine, Stop  # noqa: E402
-from hal.memmap import MemoryMap  # noqa: E402
+from hal.toolchain import build, guests  # noqa: E402
 
 MEMORY = MemoryMap(64 << 10)
 CODE_AT = MEMORY.ram_base + 0x8000      # a code page of its own, clear of hello's segments

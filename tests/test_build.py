@@ -1,9 +1,10 @@
 """The zig toolchain: cached builds, and compiler errors passed on."""
 import pytest
-
 from conftest import TESTS
-from hal import build, guests, registry
+
+from hal.core import registry
 from hal.errors import BuildError
+from hal.toolchain import build, guests
 
 
 def test_cached_build_is_reused(backend):

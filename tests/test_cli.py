@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ISAS, TEST_GUESTS, elf
 
 

@@ -5,13 +5,13 @@ import io
 import json
 
 import pytest
-from elftools.elf.elffile import ELFFile
-
 from conftest import BUNDLED, ISAS, PARTNERED, TEST_GUESTS, elf, image
-from hal import runner
-from hal.compare import SCHEMA, measure
-from hal.mix import CLASSES, Classifier
+from elftools.elf.elffile import ELFFile
 from test_cli import hal, one_error_line
+
+from hal.core import runner
+from hal.inspection.compare import SCHEMA, measure
+from hal.inspection.mix import CLASSES, Classifier
 
 
 def text_size(guest, isa):
@@ -123,7 +123,7 @@ def test_every_isa_has_classification_examples():
 @pytest.mark.parametrize("isa,code,cls", [(i, c, k) for i, cases in CLASSIFIED.items()
                                           for c, k in cases])
 def test_classify(isa, code, cls):
-    from hal import registry
+    from hal.core import registry
     c = Classifier(registry.get(isa))
     [insn] = c.disassembler.disasm(bytes.fromhex(code), 0x10000)
     assert c.classify(insn) == cls, f"{insn.mnemonic} {insn.op_str}"

@@ -1,10 +1,10 @@
 """Retired-instruction counts are exact: checked against a per-instruction hook,
 and unchanged however the run is sliced (MIPS delay slots included)."""
 import pytest
+from conftest import BUNDLED, ISAS, image
 from unicorn import UC_HOOK_CODE
 
-from conftest import BUNDLED, ISAS, image
-from hal.machine import Machine, Stop
+from hal.core.machine import Machine, Stop
 
 SMALL = ["hello", "crc32", "endian", "matmul"]
 

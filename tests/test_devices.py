@@ -7,16 +7,18 @@ import sys
 
 import capstone
 import pytest
+from conftest import BUNDLED, ISAS, elf, image
 from elftools.elf.elffile import ELFFile
 from unicorn import UC_HOOK_CODE, UC_HOOK_INSN, UC_HOOK_MEM_READ, UC_HOOK_MEM_WRITE
 from unicorn.x86_const import UC_X86_INS_OUT
 
-from conftest import BUNDLED, ISAS, elf, image
-from hal import build, guests, loader, paths, registry, runner
-from hal.console import Console
-from hal.devices import timer, uart
-from hal.machine import Machine, Stop
-from hal.memmap import IO_WINDOW, io_window_fits
+from hal import paths
+from hal.core import loader, registry, runner
+from hal.core.console import Console
+from hal.core.devices import timer, uart
+from hal.core.machine import Machine, Stop
+from hal.core.memmap import IO_WINDOW, io_window_fits
+from hal.toolchain import build, guests
 
 UART_VIA = ("HAL_CONSOLE_UART",)
 MMIO = [b.name for b in registry.backends() if b.io_base is not None]
@@ -241,9 +243,9 @@ def test_fault_count_stops_before_the_faulting_access(isa):
 
 PROBE_WINDOW = """
 import sys
-from hal import loader, registry
-from hal.machine import Machine, Stop
-from hal.memmap import IO_WINDOW, PAGE
+from hal.core import loader, registry
+from hal.core.machine import Machine, Stop
+from hal.core.memmap import IO_WINDOW, PAGE
 elf, isa = sys.argv[1], sys.argv[2]
 b = registry.get(isa)
 for target in (b.io_base, b.io_base + 0x3F8, b.io_base + IO_WINDOW - 4,
@@ -325,7 +327,7 @@ def test_console_uart_needs_a_source():
 
 
 def test_device_code_never_names_an_isa():
-    """hal/devices/ is held to the rule test_interface.py applies to hal/*.py."""
+    """hal/core/devices/ is held to the rule test_interface.py applies to hal/*.py."""
     import ast
 
     from test_interface import _code_words

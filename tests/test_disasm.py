@@ -3,11 +3,11 @@ C lines from DWARF, and one clear error for a function that does not exist."""
 import re
 
 import pytest
-
 from conftest import ISAS, elf, image
-from hal.disasm import TRAP_NOTE, listing, static_count
-from hal.symbols import NoSuchFunction, Program
 from test_cli import hal, one_error_line
+
+from hal.inspection.disasm import TRAP_NOTE, listing, static_count
+from hal.inspection.symbols import NoSuchFunction, Program
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 """Misbehaving guests end with a clear report, never a host crash."""
 import pytest
-
 from conftest import ISAS, image
-from hal import runner
-from hal.machine import Machine, Stop
-from hal.memmap import MemoryMap
+
+from hal.core import runner
+from hal.core.machine import Machine, Stop
+from hal.core.memmap import MemoryMap
 
 
 @pytest.mark.parametrize("isa", ISAS)
@@ -66,7 +66,7 @@ def test_stack_overflow_faults_below_ram(isa):
 @pytest.mark.parametrize("isa", ISAS)
 def test_running_past_the_end_of_the_code_hits_the_fence(isa):
     """The rest of the last code page holds the trapping fence instruction."""
-    from hal import registry
+    from hal.core import registry
     b = registry.get(isa)
     img = image("hello", isa)
     text = next(s for s in img.segments if s.executable)
@@ -82,8 +82,8 @@ def test_running_past_the_end_of_the_code_hits_the_fence(isa):
 @pytest.mark.parametrize("isa", ISAS)
 def test_jump_into_data_faults(isa):
     """Data is never executable: zeroed RAM would be a long run of MIPS nops,
-    which crashes Unicorn 2.1.4's MIPS core (hal/codecheck.py)."""
-    from hal import registry
+    which crashes Unicorn 2.1.4's MIPS core (hal/core/codecheck.py)."""
+    from hal.core import registry
     b = registry.get(isa)
     m = Machine(image("hello", isa))
     target = m.memory.ram_end - 0x4000

@@ -10,13 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ISAS, elf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ISAS, elf
-from hal import loader, workload
+from hal.core import loader
 from hal.errors import LoadError
-from hal.workload import WorkloadError
+from hal.scheduling import workload
+from hal.scheduling.workload import WorkloadError
 
 TESTS = Path(__file__).parent
 CORPUS = TESTS / "corpus"

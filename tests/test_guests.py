@@ -2,9 +2,10 @@
 import io
 
 import pytest
-
 from conftest import BUNDLED, ISAS, image
-from hal import guests, registry, runner
+
+from hal.core import registry, runner
+from hal.toolchain import guests
 
 
 @pytest.mark.parametrize("isa", ISAS)

@@ -6,9 +6,10 @@ from pathlib import Path
 import capstone
 import pytest
 
-from hal import paths, registry
-from hal.header import render_header
-from hal.services import SERVICES
+from hal import paths
+from hal.core import registry
+from hal.core.services import SERVICES
+from hal.toolchain.header import render_header
 
 HAL = Path(__file__).parent.parent / "hal"
 
@@ -87,7 +88,8 @@ def test_header_declares_every_service(name):
 def test_context_save_and_restore(backend):
     """Backend.save_context/restore_context: the CPU state of a paused guest."""
     from conftest import image
-    from hal.machine import Machine, Stop
+
+    from hal.core.machine import Machine, Stop
     m = Machine(image("fib", backend.name))
     assert m.run(budget=5000) is Stop.BUDGET
     ctx = backend.save_context(m.uc)

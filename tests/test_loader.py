@@ -2,11 +2,11 @@
 import struct
 
 import pytest
-
 from conftest import elf
-from hal import loader
+
+from hal.core import loader
+from hal.core.memmap import MemoryMap
 from hal.errors import LoadError
-from hal.memmap import MemoryMap
 
 
 def good_bytes(isa="x86") -> bytearray:

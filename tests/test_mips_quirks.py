@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import image
-from hal.codecheck import check_code
+
+from hal.core.codecheck import check_code
+from hal.core.loader import Image, Segment
 from hal.errors import LoadError
-from hal.loader import Image, Segment
 
 NOP, BREAK = bytes(4), b"\x0d\x00\x00\x00"
 JALR_T9 = b"\x09\xf8\x20\x03"                     # jalr $t9 (a branch with a delay slot)
@@ -75,7 +75,7 @@ CONTAINED = r"""
 import sys
 sys.path.insert(0, "tests")
 from test_mips_quirks import mips_image, NOP
-from hal.machine import Machine
+from hal.core.machine import Machine
 m = Machine(mips_image(NOP * 250))
 m.uc.reg_write(m.backend.reg("pc"), 0x18000)
 m.run()

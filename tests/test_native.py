@@ -1,15 +1,16 @@
 """The native counter and the pure-Python fallback give the same numbers."""
 import pytest
-
 from conftest import BUNDLED, ISAS, image
-from hal import counting, metrics, policies, workload
-from hal.machine import Machine, Stop
+
+from hal.core import counting
+from hal.core.machine import Machine, Stop
 from hal.paths import GUESTS
-from hal.scheduler import Scheduler
+from hal.scheduling import metrics, policies, workload
+from hal.scheduling.scheduler import Scheduler
 
 
 def test_native_counter_is_built():
-    """The package build compiles hal/native/counter.c (make test needs a C compiler)."""
+    """The package build compiles hal/core/native/counter.c (make test needs a C compiler)."""
     assert counting.native_library() is not None
 
 

@@ -1,11 +1,13 @@
 """The scheduler: deterministic, exact accounting, every policy keeps its invariants."""
 import pytest
-
 from conftest import BUNDLED, ISAS, image
-from hal import guests, metrics, policies, registry, runner, workload
+
+from hal.core import registry, runner
+from hal.core.memmap import MemoryMap
 from hal.paths import GUESTS
-from hal.memmap import MemoryMap
-from hal.scheduler import Deadlock, GuestConfig, Scheduler
+from hal.scheduling import metrics, policies, workload
+from hal.scheduling.scheduler import Deadlock, GuestConfig, Scheduler
+from hal.toolchain import guests
 
 WORKLOADS = GUESTS / "workloads"
 

@@ -1,11 +1,11 @@
 """Snapshots: save a guest part-way, restore it, and get the same end."""
 import pytest
-
 from conftest import BUNDLED, ISAS, image
-from hal import snapshot
-from hal.console import Console
-from hal.machine import Machine, Stop
-from hal.snapshot import SnapshotError
+
+from hal.core.console import Console
+from hal.core.machine import Machine, Stop
+from hal.safety import snapshot
+from hal.safety.snapshot import SnapshotError
 
 
 def finish(m):

@@ -3,10 +3,10 @@ each instruction wrote; text for people, JSON for tools."""
 import json
 
 import pytest
-
 from conftest import ISAS, elf, image
-from hal.trace import SCHEMA, trace
 from test_cli import hal, one_error_line
+
+from hal.inspection.trace import SCHEMA, trace
 
 # main of tests/guests/mixloop.c is straight-line code (see test_compare.py)
 MAIN_LENGTH = {"x86": 13, "mips": 23, "ppc": 19, "alpha": 22}

@@ -1,8 +1,8 @@
-"""hal/ucfast.py calls Unicorn's C library directly; it must behave like the binding."""
+"""hal/core/ucfast.py calls Unicorn's C library directly; it must behave like the binding."""
 import pytest
-
 from conftest import ISAS, image
-from hal.machine import Machine, Stop
+
+from hal.core.machine import Machine, Stop
 
 
 @pytest.mark.parametrize("isa", ISAS)

@@ -2,11 +2,11 @@
 import json
 
 import pytest
-
-from hal import workload
-from hal.paths import GUESTS
-from hal.workload import WorkloadError
 from test_cli import hal, one_error_line
+
+from hal.paths import GUESTS
+from hal.scheduling import workload
+from hal.scheduling.workload import WorkloadError
 
 
 def test_spec_with_settings():

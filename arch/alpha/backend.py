@@ -10,8 +10,8 @@ divide; RISC-V has one).  HAL calls use "ecall" in the role of Alpha's
 import capstone as cs
 import unicorn as uc
 
-from hal.isa import Backend, Registers, Trap
-from hal.registry import register
+from hal.core.isa import Backend, Registers, Trap
+from hal.core.registry import register
 
 GPRS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
         "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",

@@ -6,8 +6,8 @@ result in $v0.  Fixed 4-byte instructions; every branch has a delay slot.
 import capstone as cs
 import unicorn as uc
 
-from hal.isa import Backend, Registers, Trap
-from hal.registry import register
+from hal.core.isa import Backend, Registers, Trap
+from hal.core.registry import register
 
 GPRS = ("zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
         "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
@@ -32,7 +32,7 @@ MIPS = register(Backend(
     zig_target="mipsel-freestanding",
     zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
     delay_slots=True,
-    max_straight_line=256,      # Unicorn 2.1.4 crashes the host from ~378 (hal/codecheck.py)
+    max_straight_line=256,      # Unicorn 2.1.4 crashes the host from ~378 (hal/core/codecheck.py)
     io_base=0x1800_0000,        # as on the MIPS Malta board: COM1 at 0x1800_03F8
     mix={"jal": "calls", "jalr": "calls", "bal": "calls", "jr $ra": "calls",   # capstone gives jal no group
          **dict.fromkeys(("mul", "mult", "multu", "div", "divu", "mfhi", "mflo",

@@ -7,8 +7,8 @@ guest makes visible.
 import capstone as cs
 import unicorn as uc
 
-from hal.isa import Backend, Registers, Trap
-from hal.registry import register
+from hal.core.isa import Backend, Registers, Trap
+from hal.core.registry import register
 
 
 class PowerPC(Backend):

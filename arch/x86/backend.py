@@ -7,8 +7,8 @@ Instructions are 1 to 15 bytes long, so counting them needs a disassembler.
 import capstone as cs
 import unicorn as uc
 
-from hal.isa import Backend, Registers, Trap
-from hal.registry import register
+from hal.core.isa import Backend, Registers, Trap
+from hal.core.registry import register
 
 X86 = register(Backend(
     name="x86",

@@ -4,7 +4,7 @@
  * in and out instructions: NT's READ_PORT_UCHAR and WRITE_PORT_UCHAR.  The
  * port number goes in %dx (or in the instruction itself, below 256), the
  * data in %al (8 bits) or %eax (32 bits).  The emulator hooks every in and
- * out (hal/platform.py): the UART is at COM1, port 0x3F8, as on a PC.
+ * out (hal/core/platform.py): the UART is at COM1, port 0x3F8, as on a PC.
  */
 static inline u8 hal_port_read8(unsigned port)
 {

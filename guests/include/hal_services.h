@@ -1,6 +1,6 @@
 /* hal_services.h: HAL service numbers and trap stubs.
  *
- * GENERATED from hal/services.py by `hal header`; do not edit.
+ * GENERATED from hal/core/services.py by `hal header`; do not edit.
  * Every stub ends in hal_trap(), the per-ISA trap instruction in
  * arch/<isa>/trap.S, so one call here becomes int 0x2e, syscall, sc
  * or ecall depending on the ISA the guest is built for.

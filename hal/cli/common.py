@@ -1,0 +1,30 @@
+"""What every `hal` command shares: the rich console, option help texts, and
+how a finished run is reported (one line on stderr for a fault)."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+ISA_HELP = "an ISA name (see `hal isas`) or 'all'"
+
+CONSOLE_HELP = ("how the console helpers write: 'trap' (the hal_write service) or 'uart' "
+                "(the UART device; builds a -DHAL_CONSOLE_UART variant)")
+
+
+def console(stderr: bool = False):
+    """Rich output; 120 columns when not on a terminal, so files and tests see
+    the same layout every time."""
+    from rich.console import Console
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 120
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def report_end(result) -> None:
+    if result.fault is not None:
+        if result.output and not result.output.endswith(b"\n") and sys.stdout.isatty():
+            click.echo()        # keep the error off the end of the guest's last line
+        click.echo(f"hal: error: {result.error_line()}", err=True)
+        if result.fault.registers:
+            click.echo(f"  registers: {result.fault.register_dump(result.word_digits)}", err=True)

@@ -1,0 +1,71 @@
+"""The commands that describe halemu itself: `hal isas`, `hal services`,
+`hal guests`, `hal header`."""
+from __future__ import annotations
+
+import click
+
+from .common import console
+
+
+@click.command()
+def isas():
+    """List the ISA backends and the real Unicorn core behind each."""
+    from rich.table import Table
+
+    from ..core import registry
+    t = Table(title="ISA backends")
+    for col in ("ISA", "what it is", "word, byte order", "HAL trap", "instructions", "runs on"):
+        t.add_column(col)
+    for b in registry.backends():
+        width = f"fixed {b.insn_width * 8}-bit" if b.insn_width else "1 to 15 bytes"
+        t.add_row(b.name, b.title, f"{b.bits}-bit {b.endian}", b.trap.mnemonic,
+                  width + (", delay slots" if b.delay_slots else ""), b.core)
+    con = console()
+    con.print(t)
+    for b in registry.backends():
+        con.print(f"[bold]{b.name}[/bold]: {b.notes}")
+
+
+@click.command()
+def services():
+    """List the HAL services a guest can call (guests/include/hal_services.h)."""
+    from rich.table import Table
+
+    from ..core.services import SERVICES
+    t = Table(title="HAL services")
+    for col in ("number", "call", "blocking", "what it does"):
+        t.add_column(col)
+    for s in SERVICES:
+        t.add_row(str(s.number), f"{s.returns} hal_{s.name}({', '.join(s.args)})",
+                  "yes" if s.blocking else "", s.doc)
+    console().print(t)
+
+
+@click.command()
+@click.option("--write", is_flag=True, help="write guests/include/hal_services.h instead of printing it")
+@click.option("--check", is_flag=True, help="fail if the committed header is out of date")
+def header(write, check):
+    """Generate hal_services.h from the service table."""
+    from .. import paths
+    from ..errors import HalError
+    from ..toolchain.header import render_header
+    text = render_header()
+    target = paths.INCLUDE / "hal_services.h"
+    if check:
+        if not target.is_file() or target.read_text() != text:
+            raise HalError(f"{target} is out of date: run `hal header --write`")
+        click.echo(f"{target} is up to date")
+    elif write:
+        target.write_text(text)
+        click.echo(f"wrote {target}")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+def guests():
+    """List the bundled guest programs."""
+    from ..toolchain import guests as g
+    for name in g.names():
+        first = g.source(name).read_text().splitlines()[0]
+        click.echo(f"{name:10} {first.removeprefix('/* ').removesuffix(' */')}")

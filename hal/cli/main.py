@@ -1,0 +1,50 @@
+"""The `hal` command line: one click group, whose commands live one module per
+concern beside this one.  Heavy modules are imported inside each command so
+that start-up stays fast; every expected failure becomes one line on stderr."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import devices, info, inspect, run, schedule
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="halemu")
+def cli():
+    """halemu: one C guest, four ISAs, one thin HAL.
+
+    Build a guest with `hal build`, run it with `hal run`, and see every ISA
+    with `hal isas`."""
+
+
+for _command in (info.isas, info.services, info.guests, info.header, run.build, run.run,
+                 run.resume, devices.devices, schedule.schedule, inspect.compare, inspect.disasm,
+                 inspect.trace):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Entry point: click, with HalError turned into one clean line."""
+    from ..errors import HalError
+    try:
+        cli.main(standalone_mode=False)
+    except HalError as e:
+        click.echo(f"hal: error: {e}", err=True)
+        sys.exit(e.exit_status)
+    except click.exceptions.Abort:
+        click.echo("hal: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as e:  # a bug of ours: still one line, unless asked for more
+        if os.environ.get("HALEMU_DEBUG"):
+            raise
+        click.echo(f"hal: internal error: {type(e).__name__}: {e} (set HALEMU_DEBUG=1 for details)",
+                   err=True)
+        sys.exit(70)

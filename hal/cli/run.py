@@ -1,0 +1,148 @@
+"""`hal build`, `hal run` and `hal resume`: one guest, built and run to its end."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .common import CONSOLE_HELP, ISA_HELP, console, report_end
+
+
+@click.command()
+@click.argument("source")
+@click.option("--isa", default="all", show_default=True, help=ISA_HELP)
+@click.option("--console", "console_via", type=click.Choice(["trap", "uart"]), default="trap",
+              show_default=True, help=CONSOLE_HELP)
+def build(source, isa, console_via):
+    """Cross-compile a guest (a .c file or a bundled guest's name) with zig."""
+    from pathlib import Path
+
+    from ..core import registry
+    from ..toolchain import build as b
+    from ..toolchain import guests
+    path = Path(source) if source.endswith(".c") or os.path.sep in source else guests.source(source)
+    backends = registry.backends() if isa == "all" else [registry.get(isa)]
+    for backend, elf in zip(backends, b.build_all(path, backends, b.CONSOLES[console_via])):
+        click.echo(f"{backend.name:6} {elf}")
+
+
+@click.command()
+@click.argument("guest")
+@click.option("--isa", default=None, help=ISA_HELP + " [default: the ELF's own; bundled guests: all]")
+@click.option("--max-instructions", type=click.IntRange(min=1), default=None,
+              help="stop a guest that retires more instructions than this")
+@click.option("--memory", default="1M", show_default=True, help="guest RAM size, e.g. 512K or 4M")
+@click.option("--input", "input_file", type=click.File("rb"), default=None,
+              help="file the guest reads as console input (default: stdin)")
+@click.option("--stats", is_flag=True, help="after a single run, print the instruction count to stderr")
+@click.option("--console", "console_via", type=click.Choice(["trap", "uart"]), default="trap",
+              show_default=True, help=CONSOLE_HELP)
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="host processes for --isa all [default: all cores]")
+@click.option("--isolate/--no-isolate", default=None,
+              help="run in a worker process, so an emulator crash cannot take hal down "
+                   "[default: on for ELF files, off for guests hal builds]")
+@click.option("--max-output", type=click.IntRange(min=0), default=None,
+              help="console bytes a guest may write [default 1 MiB]")
+@click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False), default=None,
+              help="with --snapshot-at: where to save the guest")
+@click.option("--snapshot-at", type=click.IntRange(min=1), default=None,
+              help="stop after this many instructions and save a snapshot (see `hal resume`)")
+def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jobs, isolate,
+        max_output, snapshot_file, snapshot_at):
+    """Run a guest: an ELF path (ISA from its header), a C source, or a bundled guest's name.
+
+    With one ISA the guest's output goes straight to stdout and hal exits with
+    the guest's exit code; with --isa all (the default for bundled guests) the
+    ISAs are shown side by side."""
+    from ..core import memmap
+    from ..errors import HalError
+    from ..toolchain import build, programs
+    try:
+        mem = memmap.MemoryMap(memmap.parse_size(memory))
+    except ValueError as e:
+        raise HalError(str(e)) from None
+    if (snapshot_at is None) != (snapshot_file is None):
+        raise HalError("--snapshot-at and --snapshot go together")
+    images = programs.resolve(guest, isa, build.CONSOLES[console_via], mem)
+    stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
+    limits = dict(memory=mem, max_instructions=max_instructions, max_output=max_output)
+    if len(images) == 1:
+        if snapshot_at is not None:
+            _run_to_snapshot(images[0], snapshot_at, snapshot_file, stdin, limits)
+            return
+        if isolate is None:
+            isolate = images[0].path.suffix == ".elf" and not _built_by_hal(images[0].path)
+        result = _run_one(images[0], stdin, isolate, limits)
+        if stats:
+            click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
+                       f"{result.hal_calls} HAL calls", err=True)
+        report_end(result)
+        sys.exit(result.status)
+    if snapshot_at is not None:
+        raise HalError("--snapshot-at needs one ISA (--isa NAME)")
+    from ..safety.parallel import default_jobs, run_many
+    data = stdin.read() if stdin is not None else None
+    results = run_many(images, jobs=jobs or default_jobs(), stdin_data=data, **limits)
+    from ..render.terminal import side_by_side
+    side_by_side(console(), results)
+    worst = max(results, key=lambda r: (r.fault is not None, r.status != 0))
+    sys.exit(worst.status)
+
+
+def _built_by_hal(path) -> bool:
+    from .. import paths
+    return paths.cache_dir() in path.resolve().parents
+
+
+def _run_one(image, stdin, isolate: bool, limits):
+    """One guest, its output live on stdout; in a worker process if isolated."""
+    from ..core import runner
+    from ..safety import isolation
+    if not isolate:
+        return runner.run(image, echo=sys.stdout.buffer, stdin=stdin, **limits)
+    result, died = isolation.call_isolated(runner.run, image, echo=sys.stdout.buffer,
+                                           stdin=stdin, **limits)
+    if result is None:
+        b = image.backend
+        result = runner.RunResult(image.name, b.name, b"", 0, 0, None,
+                                  isolation.crashed_fault(died), b.word_bytes * 2)
+    return result
+
+
+def _run_to_snapshot(image, at, path, stdin, limits) -> None:
+    from ..core import runner
+    from ..safety import snapshot
+    machine = runner.new_machine(image, echo=sys.stdout.buffer, stdin=stdin, **limits)
+    result = runner.finish(machine, until=at)
+    if result is not None:
+        report_end(result)
+        click.echo(f"hal: {result.guest} ended after {result.retired} instructions, "
+                   f"before {at}: no snapshot taken", err=True)
+        sys.exit(result.status)
+    snapshot.save(machine, path)
+    click.echo(f"hal: saved {machine.name} on {machine.backend.name} after {machine.retired} "
+               f"instructions to {path} (continue with: hal resume {path})", err=True)
+
+
+@click.command()
+@click.argument("snapshot_file", type=click.Path(dir_okay=False))
+@click.option("--stats", is_flag=True, help="print the instruction count to stderr at the end")
+def resume(snapshot_file, stats):
+    """Continue a guest saved with `hal run ... --snapshot-at N --snapshot FILE`.
+
+    It goes on to the same output and the same instruction count as a run
+    that never stopped; only the output still to come is printed."""
+    from ..core import runner
+    from ..safety import snapshot
+    stdin = sys.stdin.buffer if not sys.stdin.isatty() else None
+    machine = snapshot.load(snapshot_file, echo=sys.stdout.buffer, stdin=stdin)
+    if machine.request is not None:
+        runner.answer(machine)
+    result = runner.finish(machine)
+    if stats:
+        click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
+                   f"{result.hal_calls} HAL calls", err=True)
+    report_end(result)
+    sys.exit(result.status)

@@ -1,0 +1,126 @@
+"""The HAL interface: everything the portable core needs to know about one ISA.
+
+A backend is a small record of plain data (Unicorn and capstone modes, word
+size, byte order, ELF machine, registers, trap) with a few methods whose
+defaults suit most ISAs.  Each arch/<isa>/backend.py builds one and registers
+it; nothing under hal/ ever branches on an ISA's name.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Registers:
+    """Which register plays which role, by the names capstone prints."""
+    pc: str
+    sp: str
+    result: str                 # where a HAL service returns its value
+    service: str                # where the guest puts the service number
+    args: tuple[str, str, str]  # where the guest puts up to three arguments
+    dump: tuple[str, ...]       # the user-visible state: shown, in this order, when a
+                                # guest faults, and saved in snapshots
+
+
+@dataclass(frozen=True)
+class Trap:
+    """How a guest enters the HAL on this ISA."""
+    mnemonic: str        # as a student sees it in a disassembly, e.g. "int 0x2e"
+    interrupt: int       # the interrupt number Unicorn reports for it (UC_HOOK_INTR);
+                         # on all four cores the PC is already past the trap by then
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str                    # short name used on the command line: "mips"
+    title: str                   # one line for humans: "MIPS32 little-endian (R4000, o32)"
+    isa_id: int                  # what hal_isa_id() returns (HAL_ISA_* in hal_services.h)
+    core: str                    # the real Unicorn core behind it
+    uc_arch: int
+    uc_mode: int
+    cs_arch: int
+    cs_mode: int
+    bits: Literal[32, 64]
+    endian: Literal["little", "big"]
+    elf_machine: str             # e_machine as pyelftools names it: "EM_MIPS"
+    regs: Registers
+    trap: Trap
+    fence: bytes                 # one instruction that always traps; fills code-page gaps
+    nop: bytes                   # one instruction that does nothing
+    insn_width: int | None       # fixed instruction size in bytes; None if variable
+    uc_const: str                # unicorn module holding register ids: "mips_const"
+    uc_reg_prefix: str           # their common prefix: "UC_MIPS_REG_"
+    zig_target: str              # zig cc -target
+    zig_flags: tuple[str, ...] = ()
+    delay_slots: bool = False
+    max_straight_line: int | None = None   # longest branch-free run the core survives (hal/core/codecheck.py)
+    # The core also runs encodings of other widths than insn_width (a guest we
+    # build never has them, a hostile one may): count by decoding each block.
+    count_by_decoding: bool = False
+    # Every instruction the core runs starts on a multiple of this (None:
+    # insn_width, or 1 if widths vary); the native counter indexes blocks by it.
+    insn_align: int | None = None
+    # How the guest reaches device registers (hal/core/platform.py): with port
+    # instructions of its own (Unicorn's ids for "in" and "out", for
+    # UC_HOOK_INSN), or else memory-mapped, I/O port p at io_base + p.
+    io_insns: tuple[int, int] | None = None
+    io_base: int | None = None
+    exceptions: dict[int, str] = field(default_factory=dict)  # Unicorn interrupt numbers, named
+    # Where capstone's groups and operands fall short for the instruction mix
+    # (hal/inspection/mix.py): "mnemonic operands", "mnemonic first-operand" or "mnemonic"
+    # -> class name, checked first;
+    # and, on cores where capstone reports no operand access, the mnemonic
+    # prefix that marks a memory-operand instruction as a store (else a load).
+    mix: dict[str, str] = field(default_factory=dict)
+    store_prefix: str = ""
+    notes: str = ""
+
+    # -- registers -----------------------------------------------------------
+    def uc_reg_suffix(self, name: str) -> str:
+        """Map a capstone register name to the tail of Unicorn's constant name."""
+        return name.lstrip("$").upper()
+
+    @cached_property
+    def _uc_const_module(self):
+        return importlib.import_module(f"unicorn.{self.uc_const}")
+
+    def reg(self, name: str) -> int:
+        """Unicorn's id for a register, derived from its name by one rule."""
+        return getattr(self._uc_const_module, self.uc_reg_prefix + self.uc_reg_suffix(name))
+
+    @property
+    def counting_width(self) -> int | None:
+        """Bytes per instruction for counting by size, or None: decode instead."""
+        return None if self.count_by_decoding else self.insn_width
+
+    @property
+    def alignment(self) -> int:
+        """The alignment every instruction the core runs starts on."""
+        return self.insn_align or self.insn_width or 1
+
+    @property
+    def word_bytes(self) -> int:
+        return self.bits // 8
+
+    @property
+    def word_mask(self) -> int:
+        return (1 << self.bits) - 1
+
+    # -- machine state -------------------------------------------------------
+    def enter(self, uc, entry: int, stack_top: int) -> None:
+        """Set up the registers a freshly loaded guest starts with."""
+        uc.reg_write(self.reg(self.regs.pc), entry)
+        uc.reg_write(self.reg(self.regs.sp), stack_top)
+
+    def save_context(self, uc):
+        """Snapshot the CPU registers, for moving a guest between cores."""
+        return uc.context_save()
+
+    def restore_context(self, uc, context) -> None:
+        uc.context_restore(context)
+
+    def exception_name(self, number: int) -> str:
+        return self.exceptions.get(number, f"exception #{number}")

@@ -1,0 +1,193 @@
+"""The ELF loader: check a guest executable thoroughly, then describe what to load.
+
+Guests come from students and from anywhere on disk, so every field we use is
+checked before it is trusted, and every refusal is one clear LoadError.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import LoadError
+from .isa import Backend
+from .memmap import PAGE, MemoryMap
+
+MAX_ELF_BYTES = 64 << 20
+MAX_SEGMENTS = 64
+PF_X, PF_W = 1, 2
+
+
+@dataclass(frozen=True)
+class Segment:
+    vaddr: int
+    data: bytes
+    memsz: int
+    flags: int
+
+    @property
+    def executable(self) -> bool:
+        return bool(self.flags & PF_X)
+
+    @property
+    def writable(self) -> bool:
+        return bool(self.flags & PF_W)
+
+    @property
+    def pages(self) -> range:
+        """The guest pages the segment touches."""
+        return range(self.vaddr & ~(PAGE - 1), self.vaddr + self.memsz, PAGE)
+
+
+@dataclass(frozen=True)
+class Image:
+    """A checked, loadable guest: what goes where, and where it starts."""
+    path: Path
+    backend: Backend
+    entry: int
+    segments: tuple[Segment, ...]
+    data: bytes = field(repr=False, default=b"")    # the ELF file itself (for snapshots)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def code_pages(self) -> list[tuple[int, bytes]]:
+        """Each run of executable pages as it will sit in guest memory:
+        segment bytes, zeros for the rest of a segment's memory size, and the
+        ISA's trapping fence instruction in every byte no segment covers, so
+        that code which runs past its end traps at once."""
+        pages = sorted({p for s in self.segments if s.executable for p in s.pages})
+        runs: list[list[int]] = []
+        for p in pages:
+            if runs and runs[-1][-1] + PAGE == p:
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        fence = self.backend.fence
+        out = []
+        for run in runs:
+            start, end = run[0], run[-1] + PAGE
+            buf = bytearray(end - start)
+            covered = bytearray(end - start)
+            for s in self.segments:
+                lo, hi = max(s.vaddr, start), min(s.vaddr + s.memsz, end)
+                if lo < hi:
+                    covered[lo - start:hi - start] = b"\1" * (hi - lo)
+                    data = s.data[lo - s.vaddr:hi - s.vaddr]
+                    buf[lo - start:lo - start + len(data)] = data
+            i = 0
+            while i < len(buf):              # fill each uncovered gap, pattern from its start
+                if covered[i]:
+                    i += 1
+                    continue
+                j = i
+                while j < len(buf) and not covered[j]:
+                    j += 1
+                buf[i:j] = (fence * ((j - i) // len(fence) + 1))[:j - i]
+                i = j
+            out.append((start, bytes(buf)))
+        return out
+
+
+def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
+    """Read and check an ELF executable; raise LoadError with the reason if unusable."""
+    path = Path(path)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise LoadError(f"{path}: is a directory, not an ELF file") from None
+    except OSError as e:
+        raise LoadError(f"{path}: cannot read: {e.strerror}") from None
+    return parse(blob, path, memory)
+
+
+def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
+    """Check an ELF executable already in memory (`path` names it in messages)."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
+    from . import registry
+
+    if len(blob) > MAX_ELF_BYTES:
+        raise LoadError(f"{path}: {len(blob)} bytes is too large for a guest")
+    if blob[:4] != b"\x7fELF":
+        raise LoadError(f"{path}: not an ELF file (bad magic number)")
+    if len(blob) < 52:
+        raise LoadError(f"{path}: truncated ELF header ({len(blob)} bytes)")
+
+    import io
+    try:
+        elf = ELFFile(io.BytesIO(blob))
+        header = elf.header
+        machine = header["e_machine"]
+        bits = elf.elfclass
+        endian = "little" if elf.little_endian else "big"
+        entry = header["e_entry"]
+        etype = header["e_type"]
+        phnum, phoff, phentsize = header["e_phnum"], header["e_phoff"], header["e_phentsize"]
+    except (ELFError, ValueError, KeyError, OSError, TypeError, AssertionError) as e:
+        raise LoadError(f"{path}: malformed ELF header ({e})") from None
+    except Exception as e:  # pyelftools reports some damage as other exceptions
+        raise LoadError(f"{path}: malformed ELF header ({type(e).__name__})") from None
+
+    backend = registry.for_elf(machine, bits, endian)
+    if backend is None:
+        supported = ", ".join(f"{b.name} ({b.elf_machine} {b.bits}-bit {b.endian})"
+                              for b in registry.backends())
+        raise LoadError(f"{path}: unsupported ISA {machine}, {bits}-bit {endian}-endian "
+                        f"(supported: {supported})")
+    if etype != "ET_EXEC":
+        raise LoadError(f"{path}: not a static executable (e_type {etype}); build with `hal build`")
+    if phnum == 0:
+        raise LoadError(f"{path}: no program headers, nothing to load")
+    if phnum > MAX_SEGMENTS:
+        raise LoadError(f"{path}: {phnum} program headers is absurd (at most {MAX_SEGMENTS})")
+    expected_entsize = 32 if bits == 32 else 56
+    if phentsize != expected_entsize:
+        raise LoadError(f"{path}: program header size {phentsize} is wrong "
+                        f"(expected {expected_entsize})")
+    if phoff + phnum * phentsize > len(blob):
+        raise LoadError(f"{path}: program headers lie past the end of the file (truncated?)")
+
+    segments = []
+    try:
+        headers = [elf.get_segment(i).header for i in range(phnum)]
+    except Exception as e:
+        raise LoadError(f"{path}: malformed program headers ({type(e).__name__})") from None
+    for i, ph in enumerate(headers):
+        if ph["p_type"] != "PT_LOAD" or ph["p_memsz"] == 0:
+            continue
+        off, filesz, memsz, vaddr = ph["p_offset"], ph["p_filesz"], ph["p_memsz"], ph["p_vaddr"]
+        if filesz > memsz:
+            raise LoadError(f"{path}: segment {i} has file size {filesz} > memory size {memsz}")
+        if off + filesz > len(blob):
+            raise LoadError(f"{path}: segment {i} data lies past the end of the file (truncated?)")
+        if not memory.in_ram(vaddr, memsz):
+            raise LoadError(
+                f"{path}: segment {i} at {vaddr:#x}..{vaddr + memsz:#x} lies outside guest memory "
+                f"({memory.ram_base:#x}..{memory.ram_end:#x})")
+        segments.append(Segment(vaddr, blob[off:off + filesz], memsz, ph["p_flags"]))
+    if not segments:
+        raise LoadError(f"{path}: no loadable segments")
+    ordered = sorted(segments, key=lambda s: s.vaddr)
+    for a, b in zip(ordered, ordered[1:]):
+        if a.vaddr + a.memsz > b.vaddr:
+            raise LoadError(f"{path}: segments at {a.vaddr:#x} and {b.vaddr:#x} overlap")
+    if not any(s.executable and s.vaddr <= entry < s.vaddr + s.memsz for s in segments):
+        raise LoadError(f"{path}: entry point {entry:#x} is not inside an executable segment")
+    for s in ordered:
+        if s.executable and s.writable:
+            raise LoadError(f"{path}: segment at {s.vaddr:#x} is both writable and executable; "
+                            f"halemu keeps code read-only")
+    writable = {p for s in ordered if s.writable for p in s.pages}
+    for s in ordered:
+        if s.executable and writable.intersection(s.pages):
+            raise LoadError(f"{path}: code at {s.vaddr:#x} shares a page with writable data; "
+                            f"halemu keeps code and data on separate pages")
+    image = Image(path, backend, entry, tuple(ordered), blob)
+    from .codecheck import check_code
+    check_code(image)
+    return image

@@ -1,0 +1,316 @@
+"""One guest virtual machine: its own Unicorn CPU and memory, the HAL services
+it traps into, and exact retired-instruction counting.
+
+A Machine never decides *when* it runs: a driver (hal/core/runner.py alone, the
+scheduler for many guests) calls run() with a budget of ticks and gets back
+why it stopped.  Blocking services (yield, sleep, send, recv, wait, read) stop
+the machine with a Request that the driver answers through complete().
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Callable
+
+from . import faults, platform, services
+from .console import Console, ConsoleFull
+from .counting import LIMIT, NO_END, SLICE, make_counter
+from .loader import Image
+from .memmap import PAGE, STOP_ADDRESS, MemoryMap
+from .ucfast import FastCore
+
+
+class Stop(enum.Enum):
+    EXITED = "exited"        # hal_exit or return from main
+    FAULTED = "faulted"      # see Machine.fault
+    LIMIT = "limit"          # ran past max_instructions; see Machine.fault
+    BUDGET = "budget"        # used up the ticks it was given; run() again to go on
+    BLOCKED = "blocked"      # asked for a blocking service; see Machine.request
+
+
+@dataclass(frozen=True)
+class Request:
+    """A blocking service call waiting for its driver."""
+    service: services.Service
+    args: tuple[int, ...]
+
+
+class Machine:
+    def __init__(self, image: Image, *, name: str | None = None,
+                 memory: MemoryMap = MemoryMap(), console: Console | None = None,
+                 max_instructions: int | None = None, native: bool | None = None):
+        from unicorn import (
+            UC_HOOK_INTR,
+            UC_HOOK_MEM_INVALID,
+            UC_PROT_READ,
+            UC_PROT_WRITE,
+            Uc,
+        )
+
+        self.image = image
+        self.backend = b = image.backend
+        self.name = name or image.name
+        self.memory = memory
+        self.console = console or Console()
+        self.max_instructions = max_instructions
+        self.extra_ticks = 0             # virtual time that passed without running (sleep)
+        self.core_id = 0                 # set by the scheduler
+        self.arg = 0                     # what hal_arg() returns; set by the scheduler
+        self.clock: Callable[[], int] = lambda: self.retired + self.extra_ticks
+        self.exit_code: int | None = None
+        self.fault: faults.Fault | None = None
+        self.request: Request | None = None
+        self.hal_calls = 0
+        self._stop: Stop | None = None
+        self._bad_access: int | None = None
+        self._pc = b.reg(b.regs.pc)
+        self._result = b.reg(b.regs.result)
+        self._service = b.reg(b.regs.service)
+        self._args = tuple(b.reg(r) for r in b.regs.args)
+
+        self.uc = uc = Uc(b.uc_arch, b.uc_mode)
+        # RAM is data: readable and writable, never executable, so a jump into
+        # data faults cleanly.  Code pages hold the ELF's code with the fence
+        # instruction in every gap, read/execute only (see codecheck.py for why).
+        uc.mem_map(memory.ram_base, memory.size, UC_PROT_READ | UC_PROT_WRITE)
+        for seg in image.segments:
+            uc.mem_write(seg.vaddr, seg.data)
+        code_runs = _protect(uc, image)
+        b.enter(uc, image.entry, memory.stack_top)
+        self.counter = make_counter(b, uc, native, code=_code_range(image.entry, code_runs))
+        self._core = FastCore(uc, self._pc)
+        if max_instructions is not None:
+            self.counter.limit = max_instructions
+        uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
+        uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
+        self._device_fault: tuple[str, int | None, int | None] | None = None
+        self.platform = platform.attach(self)      # the devices (UART, timer)
+
+    # -- the driver's interface ------------------------------------------------
+    @property
+    def retired(self) -> int:
+        """Exact count of the guest instructions retired so far."""
+        return self.counter.retired
+
+    @property
+    def pc(self) -> int:
+        return self._core.pc()
+
+    @property
+    def done(self) -> bool:
+        return self.exit_code is not None or self.fault is not None
+
+    def run(self, budget: int | None = None) -> Stop:
+        """Run until the guest exits, faults, blocks or hits its limit, or until
+        it has retired at least `budget` more instructions.  Slices end at a
+        basic-block boundary, so one may overshoot by part of a block; the count
+        is exact whatever the budget.  The instruction limit is never exceeded."""
+        if self.exit_code is not None or self.fault is not None:
+            return Stop.FAULTED if self.fault else Stop.EXITED
+        if self.request is not None:
+            raise RuntimeError(f"{self.name}: run() while a {self.request.service.name} is pending")
+        counter = self.counter
+        counter.arm(NO_END if budget is None else counter.retired + budget)
+        self._stop = None
+        core = self._core
+        err = core.start(core.pc(), STOP_ADDRESS)
+        if err:
+            if self._device_fault is not None:
+                return self._report_device_fault()
+            self._uncount_rest_of_block()
+            self._set_fault(_uc_error_reason(err), self._bad_access)
+            return Stop.FAULTED
+        if self._device_fault is not None:
+            return self._report_device_fault()
+        if self._stop is not None:
+            return self._stop
+        if counter.stop == SLICE:
+            return Stop.BUDGET
+        if counter.stop == LIMIT:
+            self._set_fault(f"exceeded the instruction limit of {self.max_instructions} "
+                            f"(retired {counter.retired}, next block would pass it)")
+            return Stop.LIMIT
+        # emu_start returned on its own: the guest reached STOP_ADDRESS
+        self._set_fault("jumped to unmapped memory")
+        return Stop.FAULTED
+
+    def complete(self, result: int | None = None) -> None:
+        """Answer the pending blocking request; the guest resumes after its trap."""
+        if result is not None:
+            self.uc.reg_write(self._result, result & self.backend.word_mask)
+        self.request = None
+
+    def fail(self, reason: str) -> None:
+        """End the guest with a fault its driver found (e.g. a request it cannot answer)."""
+        self.request = None
+        self._set_fault(reason)
+
+    def device_fault(self, reason: str, address: int | None = None,
+                     pc: int | None = None) -> None:
+        """Fault the guest from inside a device hook (hal/core/platform.py) and stop.
+
+        The report waits until the core has stopped: inside MMIO callbacks
+        Unicorn knows the PC only then.  Port-instruction hooks know the PC
+        at once (pass it), but the core runs the rest of the block first."""
+        if self._device_fault is None:
+            self._device_fault = (reason, address, pc)
+        self._halt(Stop.FAULTED)
+
+    # -- Unicorn hooks -----------------------------------------------------------
+    def _on_bad_access(self, uc, access, address, size, value, _data):
+        self._bad_access = address
+        return False
+
+    def _on_interrupt(self, uc, intno, _data):
+        b = self.backend
+        if intno != b.trap.interrupt:
+            self._uncount_rest_of_block(raised=True)
+            self._halt(Stop.FAULTED, b.exception_name(intno))
+            return
+        number = uc.reg_read(self._service)
+        service = services.BY_NUMBER.get(number)
+        if service is None:
+            self._halt(Stop.FAULTED, f"unknown HAL service {number}")
+            return
+        self.hal_calls += 1
+        args = tuple(uc.reg_read(r) for r in self._args[:len(service.args)])
+        if service.blocking:
+            self.request = Request(service, args)
+            self._halt(Stop.BLOCKED)
+            return
+        try:
+            result = getattr(self, "_svc_" + service.name)(*args)
+        except ConsoleFull as e:
+            self._halt(Stop.LIMIT, str(e))
+            return
+        except _GuestMistake as e:
+            self._halt(Stop.FAULTED, str(e))
+            return
+        if result is not None:
+            uc.reg_write(self._result, result & b.word_mask)
+
+    # -- non-blocking services (the blocking ones belong to the driver) ------------
+    def _svc_exit(self, code):
+        self.exit_code = signed(code, self.backend.bits)
+        self._halt(Stop.EXITED)
+
+    def _svc_write(self, buf, length):
+        if length and not self.memory.in_ram(buf, length):
+            raise _GuestMistake(f"hal_write of {length} bytes at {buf:#x} is outside guest RAM")
+        self.console.write(bytes(self.uc.mem_read(buf, length)) if length else b"")
+        return length
+
+    def _svc_time(self):
+        return self.clock()
+
+    def _svc_core_id(self):
+        return self.core_id
+
+    def _svc_isa_id(self):
+        return self.backend.isa_id
+
+    def _svc_arg(self):
+        return self.arg
+
+    # -- helpers -----------------------------------------------------------------
+    def _report_device_fault(self) -> Stop:
+        reason, address, pc = self._device_fault
+        self._device_fault = None
+        self.request = None
+        if pc is not None:
+            self.uc.reg_write(self._pc, pc)
+        self._uncount_rest_of_block(raised=True)   # a MIPS delay slot leaves the PC past it
+        self._set_fault(reason, address)
+        self._stop = Stop.FAULTED
+        return Stop.FAULTED
+
+    def _halt(self, why: Stop, reason: str | None = None) -> None:
+        self._stop = why
+        if reason is not None:
+            self._set_fault(reason)
+        self.uc.emu_stop()
+
+    def _set_fault(self, reason: str, address: int | None = None) -> None:
+        pc = self.pc
+        if self._in_code_gap(pc):
+            reason += " (ran past the end of the code into the fence)"
+        self.fault = faults.capture(self.backend, self.uc, reason, address)
+
+    def _in_code_gap(self, pc: int) -> bool:
+        """On a code page but in no executable segment: the fence fill."""
+        segs = self.image.segments
+        on_code_page = any(s.executable and (s.vaddr & ~(PAGE - 1)) <= pc
+                           < ((s.vaddr + s.memsz + PAGE - 1) & ~(PAGE - 1)) for s in segs)
+        return on_code_page and not any(s.executable and s.vaddr <= pc < s.vaddr + s.memsz
+                                        for s in segs)
+
+    def _uncount_rest_of_block(self, raised: bool = False) -> None:
+        """A fault stops a block part-way: count only the instructions before it,
+        and leave the PC on the faulting instruction for the report.
+
+        Memory faults leave the PC on the faulting instruction (or, for a jump
+        to nowhere, on its target, outside the block).  Exceptions an
+        instruction `raised` (break, trap, int3) end their block, and some cores
+        move the PC past or away from them: then the culprit is the block's
+        last instruction."""
+        counter = self.counter
+        address, size, n = counter.last_block
+        if not n:
+            return
+        pc = self.pc
+        if not address <= pc < address + max(size, 1):     # an empty block holds its PC
+            if not raised:
+                return
+            pc = counter.sizer.last_instruction(self.uc, address, size)
+            self.uc.reg_write(self._pc, pc)
+        counter.retired -= n - counter.sizer.count(self.uc, address, pc - address)
+        counter.forget_last_block()
+
+
+def _protect(uc, image) -> list[tuple[int, int]]:
+    """Code pages: read/execute, with fenced gaps.  Other read-only segments
+    (constants): read only.  Everything else stays read/write.  Returns each
+    run of code pages as [start, end)."""
+    from unicorn import UC_PROT_EXEC, UC_PROT_READ
+    code = set()
+    runs = []
+    for start, content in image.code_pages():
+        uc.mem_write(start, content)
+        uc.mem_protect(start, len(content), UC_PROT_READ | UC_PROT_EXEC)
+        code.update(range(start, start + len(content), PAGE))
+        runs.append((start, start + len(content)))
+    writable = {p for s in image.segments if s.writable for p in s.pages}
+    for s in image.segments:
+        if not s.writable:
+            for page in set(s.pages) - code - writable:
+                uc.mem_protect(page, PAGE, UC_PROT_READ)
+    return runs
+
+
+def _code_range(entry: int, runs: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The run of code pages that holds the entry point (else the largest):
+    where nearly every block starts, for the counter's direct map."""
+    if not runs:
+        return None
+    return next((r for r in runs if r[0] <= entry < r[1]),
+                max(runs, key=lambda r: r[1] - r[0]))
+
+
+class _GuestMistake(Exception):
+    """A service call with impossible arguments: the guest's fault, not ours."""
+
+
+def signed(value: int, bits: int) -> int:
+    """A register's bits read as a two's-complement number."""
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if value >> (bits - 1) else value
+
+
+def _uc_error_reason(errno: int) -> str:
+    """Unicorn's error code in words: ours where we have them, else Unicorn's."""
+    import unicorn.unicorn_const as k
+    from unicorn import UcError
+    for name in dir(k):
+        if name.startswith("UC_ERR_") and getattr(k, name) == errno:
+            return faults.UC_ERRORS.get(name) or str(UcError(errno))
+    return str(UcError(errno))

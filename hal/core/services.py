@@ -1,0 +1,52 @@
+"""The HAL service table: the one numbered list of what a guest may ask the HAL.
+
+It is the single source for the Python dispatcher (hal/core/machine.py looks
+services up here by number) and for the guest side: the C stubs in
+guests/include/hal_services.h are generated from it (`hal header`), and a
+test checks that the committed header matches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Service:
+    number: int
+    name: str
+    args: tuple[str, ...]   # C parameter declarations, each one machine word
+    returns: str            # C return type ("void" where nothing comes back)
+    blocking: bool          # may take the guest off its core (the scheduler's business)
+    doc: str
+    noreturn: bool = False
+
+
+SERVICES: tuple[Service, ...] = (
+    Service(1, "exit", ("long code",), "void", False,
+            "end the guest; code becomes its exit status", noreturn=True),
+    Service(2, "write", ("const void *buf", "unsigned long len"), "long", False,
+            "write len bytes to the console; returns the count written"),
+    Service(3, "time", (), "unsigned long", False,
+            "virtual ticks (retired instructions) on this guest's clock"),
+    Service(4, "core_id", (), "long", False,
+            "the emulated core the guest is running on"),
+    Service(5, "isa_id", (), "long", False,
+            "which ISA runs the guest (HAL_ISA_* below)"),
+    Service(6, "yield", (), "void", True,
+            "give up the core to another ready guest"),
+    Service(7, "sleep", ("unsigned long ticks",), "void", True,
+            "block for this many virtual ticks"),
+    Service(8, "send", ("long channel", "long value"), "void", True,
+            "send a number on a channel; blocks while the channel is full"),
+    Service(9, "recv", ("long channel",), "long", True,
+            "receive a number from a channel; blocks until one arrives"),
+    Service(10, "wait", ("long guest",), "long", True,
+            "block until another guest exits; returns its exit code"),
+    Service(11, "read", ("void *buf", "unsigned long len"), "long", True,
+            "read up to len bytes of console input; returns the count, 0 at end"),
+    Service(12, "arg", (), "long", False,
+            "the number the workload gave this guest (guest@isa:arg=N; 0 if none)"),
+)
+
+BY_NUMBER: dict[int, Service] = {s.number: s for s in SERVICES}
+BY_NAME: dict[str, Service] = {s.name: s for s in SERVICES}

@@ -1,0 +1,130 @@
+"""The dynamic instruction mix: every retired instruction sorted into one class.
+
+The machine's own block counter already knows how often each basic block ran
+(Machine.counter.blocks(), in C when the native counter is built), so a mix
+costs no extra hook at all: after the run, each distinct block is disassembled
+and classified once, and its classes are weighted by its executions.  The
+total is the machine's exact retired count; a fault part-way through a block
+is reconciled by dropping that block's unexecuted tail, from the faulting
+instruction on, as the machine does.
+
+One class per instruction, first rule that applies wins:
+  1. the backend's HAL trap ("int 0x2e", "syscall", "sc", "ecall")  -> other
+  2. the backend's own table (Backend.mix), for what capstone misses: keyed by
+     the whole instruction, by the mnemonic and first operand, or by the mnemonic
+  3. capstone groups: call or return -> calls; jump or relative branch -> branches;
+     interrupt -> other
+  4. "nop"                                                          -> other
+  5. a memory operand: written -> stores, read -> loads (cores without operand
+     access in capstone: Backend.store_prefix tells stores from loads);
+     an address computed but not accessed (x86 lea) is arithmetic
+  6. everything else                                                -> alu
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from ..core.decoders import decoder
+from ..core.isa import Backend
+
+CLASSES = ("loads", "stores", "branches", "calls", "alu", "muldiv", "other")
+LABELS = {"loads": "loads", "stores": "stores", "branches": "branches/jumps",
+          "calls": "calls/returns", "alu": "integer ALU", "muldiv": "multiply/divide",
+          "other": "other (traps, nops)"}
+INDEX = {c: i for i, c in enumerate(CLASSES)}
+
+
+class Classifier:
+    """Sorts one ISA's instructions into CLASSES, with capstone in detail mode."""
+
+    def __init__(self, backend: Backend):
+        unknown = set(backend.mix.values()) - set(CLASSES)
+        if unknown:
+            raise ValueError(f"{backend.name}: unknown mix classes {sorted(unknown)}")
+        self.backend = backend
+
+    @property
+    def disassembler(self):
+        return decoder(self.backend, detail=True)
+
+    @cached_property
+    def _groups(self):
+        import capstone as cs
+        return ((cs.CS_GRP_CALL, "calls"), (cs.CS_GRP_RET, "calls"), (cs.CS_GRP_IRET, "calls"),
+                (cs.CS_GRP_INT, "other"), (cs.CS_GRP_JUMP, "branches"),
+                (cs.CS_GRP_BRANCH_RELATIVE, "branches"))
+
+    def classify(self, insn) -> str:
+        """The class of one capstone instruction (disassembled with detail on)."""
+        import capstone as cs
+        b = self.backend
+        text = f"{insn.mnemonic} {insn.op_str}".strip()
+        if text == b.trap.mnemonic:
+            return "other"
+        first = f"{insn.mnemonic} {insn.op_str.split(',')[0]}"
+        found = b.mix.get(text) or b.mix.get(first) or b.mix.get(insn.mnemonic)
+        if found:
+            return found
+        groups = set(insn.groups)
+        for group, cls in self._groups:
+            if group in groups:
+                return cls
+        if insn.mnemonic == "nop":
+            return "other"
+        mems = [op for op in insn.operands if op.type == cs.CS_OP_MEM]
+        if mems:
+            access = [getattr(op, "access", None) for op in mems]
+            if None in access:      # this core's capstone does not say
+                return "stores" if b.store_prefix and insn.mnemonic.startswith(b.store_prefix) \
+                    else "loads"
+            if any(a & cs.CS_AC_WRITE for a in access):
+                return "stores"
+            if any(a & cs.CS_AC_READ for a in access):
+                return "loads"
+        return "alu"
+
+    def block(self, code: bytes, address: int) -> tuple[int, ...]:
+        """Class indices of the instructions in one block, in order."""
+        return tuple(INDEX[self.classify(i)] for i in self.disassembler.disasm(code, address))
+
+
+def count(machine) -> dict[str, int]:
+    """Retired instructions per class, after (or between) runs of `machine`; they
+    add up to machine.retired exactly.  Blocks are read back from guest memory,
+    which holds the same code: code pages are write-protected."""
+    classifier = Classifier(machine.backend)
+    uc = machine.uc
+    counts = [0] * len(CLASSES)
+    blocks = {}
+    for address, size, n, runs in machine.counter.blocks():
+        classes = blocks[address, size] = classifier.block(bytes(uc.mem_read(address, size)),
+                                                           address)
+        if len(classes) != n:
+            raise AssertionError(f"block at {address:#x}: {len(classes)} instructions, "
+                                 f"the counter says {n}")
+        for c in classes:
+            counts[c] += runs
+    excess = sum(counts) - machine.retired
+    if excess:
+        for c in _unexecuted_tail(machine, blocks, excess):
+            counts[c] -= 1
+    assert sum(counts) == machine.retired
+    return dict(zip(CLASSES, counts))
+
+
+def _unexecuted_tail(machine, blocks, excess: int) -> tuple[int, ...]:
+    """The classes of the instructions the machine uncounted after a fault: those
+    from the faulting instruction to the end of a block that holds it."""
+    pc = machine.fault.pc if machine.fault is not None else None
+    for (address, size), classes in blocks.items():
+        if pc is not None and address <= pc < address + size:
+            tail = classes[len(classes) - excess:]
+            done = classes[:len(classes) - excess]
+            if len(tail) == excess and _ends_before(machine, address, size, len(done), pc):
+                return tail
+    raise AssertionError(f"{excess} counted instructions do not match a fault's block")
+
+
+def _ends_before(machine, address: int, size: int, done: int, pc: int) -> bool:
+    """Whether exactly `done` instructions of the block lie before pc."""
+    return machine.counter.sizer.count(machine.uc, address, pc - address) == done

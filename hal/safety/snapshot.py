@@ -1,0 +1,187 @@
+"""Snapshots: save a running guest to a file and carry on from it later.
+
+A snapshot holds everything that decides what a guest does next: its ELF
+(so it restores anywhere, without the build cache), its RAM, its registers
+(the backend's `dump` set: the whole user-visible state), its exact
+instruction count and virtual time, the console output so far and any
+blocking request it is waiting on.  Restored, it continues to the same output
+and the same numbers as a run that never stopped.
+
+The registers are saved by name, not as Unicorn's opaque context blob: a
+context that Unicorn did not save itself can abort the host process when
+restored (unicorn-engine/unicorn#2319, #2320).  Every field of a snapshot
+file is checked (magic, version, SHA-256 of the whole, types, sizes, the
+ELF itself) before anything reaches Unicorn.
+
+File layout: b"HALSNAP" + version byte, then length-prefixed parts
+(JSON header, ELF, zlib-compressed RAM, console output), then the SHA-256 of
+everything before it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import zlib
+from pathlib import Path
+
+from ..core import loader, services
+from ..core.console import Console
+from ..core.machine import Machine, Request
+from ..core.memmap import MAX_MEMORY, MIN_MEMORY, PAGE, MemoryMap
+from ..errors import HalError
+
+MAGIC = b"HALSNAP"
+VERSION = 1
+_LEN = struct.Struct("<Q")
+
+
+class SnapshotError(HalError):
+    pass
+
+
+def save(machine: Machine, path: str | Path) -> None:
+    """Write `machine`'s complete state to `path` (between runs, never inside one)."""
+    if machine.done:
+        raise SnapshotError(f"{machine.name} has already ended; nothing to snapshot")
+    b, uc, mem = machine.backend, machine.uc, machine.memory
+    req = machine.request
+    header = {
+        "isa": b.name, "name": machine.name, "memory": mem.size,
+        "registers": {r: uc.reg_read(b.reg(r)) for r in b.regs.dump},
+        "retired": machine.retired, "extra_ticks": machine.extra_ticks,
+        "hal_calls": machine.hal_calls, "arg": machine.arg,
+        "max_instructions": machine.max_instructions, "console_limit": machine.console.limit,
+        "request": None if req is None else {"service": req.service.number, "args": list(req.args)},
+        "devices": {d.name: {a: getattr(d, a) for a in d.state} for d in machine.platform.devices},
+    }
+    parts = [json.dumps(header, sort_keys=True).encode(), machine.image.data,
+             zlib.compress(bytes(uc.mem_read(mem.ram_base, mem.size)), 6), machine.console.output]
+    body = MAGIC + bytes([VERSION]) + b"".join(_LEN.pack(len(p)) + p for p in parts)
+    Path(path).write_bytes(body + hashlib.sha256(body).digest())
+
+
+def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None) -> Machine:
+    """A machine that carries on exactly where the snapshot in `path` stopped.
+    New output goes to `echo` as it comes; input comes from `stdin`."""
+    path = Path(path)
+    try:
+        blob = path.read_bytes()
+    except OSError as e:
+        raise SnapshotError(f"{path}: cannot read snapshot: {e.strerror}") from None
+    header, elf, ram, console = _parts(path, blob)
+    h = _check_header(path, header)
+    try:
+        image = loader.parse(elf, path.with_suffix(".elf"), MemoryMap(h["memory"]))
+    except HalError as e:
+        raise SnapshotError(f"{path}: the guest inside is damaged: {e}") from None
+    b = image.backend
+    if b.name != h["isa"]:
+        raise SnapshotError(f"{path}: header says {h['isa']} but the guest is {b.name}")
+    regs = h["registers"]
+    if set(regs) != set(b.regs.dump) or not all(
+            isinstance(v, int) and 0 <= v <= b.word_mask for v in regs.values()):
+        raise SnapshotError(f"{path}: registers do not match the {b.name} register set")
+    try:
+        ram = zlib.decompress(ram)
+    except zlib.error:
+        raise SnapshotError(f"{path}: guest memory is damaged") from None
+    if len(ram) != h["memory"]:
+        raise SnapshotError(f"{path}: guest memory is {len(ram)} bytes, header says {h['memory']}")
+    if len(console) > h["console_limit"]:
+        raise SnapshotError(f"{path}: console output is longer than its limit")
+
+    m = Machine(image, name=h["name"], memory=MemoryMap(h["memory"]),
+                console=Console(limit=h["console_limit"], input=stdin),
+                max_instructions=h["max_instructions"], native=native)
+    _write_ram(m, ram)
+    for r, v in regs.items():
+        m.uc.reg_write(b.reg(r), v)
+    m.counter.retired = h["retired"]
+    m.extra_ticks, m.hal_calls, m.arg = h["extra_ticks"], h["hal_calls"], h["arg"]
+    m.console.restore(console, echo)
+    _restore_devices(path, m, h.get("devices"))
+    if h["request"] is not None:
+        m.request = Request(services.BY_NUMBER[h["request"]["service"]], tuple(h["request"]["args"]))
+    return m
+
+
+def _restore_devices(path: Path, m: Machine, saved) -> None:
+    """Put each device's registers back (a byte waiting in the UART, say)."""
+    devices = {d.name: d for d in m.platform.devices}
+    if not isinstance(saved, dict) or set(saved) != set(devices):
+        raise SnapshotError(f"{path}: device state does not match this machine's devices")
+    for name, fields in saved.items():
+        d = devices[name]
+        if not isinstance(fields, dict) or set(fields) != set(d.state) or not all(
+                v is None or isinstance(v, (int, bool)) for v in fields.values()):
+            raise SnapshotError(f"{path}: state of the {name} is damaged")
+        for attr, value in fields.items():
+            setattr(d, attr, value)
+
+
+def _write_ram(m: Machine, ram: bytes) -> None:
+    """Write RAM back page by page, leaving write-protected code pages as loaded."""
+    from unicorn import UC_PROT_WRITE
+    base = m.memory.ram_base
+    for start, end, perms in m.uc.mem_regions():
+        if not perms & UC_PROT_WRITE:
+            continue
+        lo, hi = max(start, base), min(end + 1, base + len(ram))
+        if lo < hi:
+            m.uc.mem_write(lo, ram[lo - base:hi - base])
+
+
+def _parts(path: Path, blob: bytes) -> tuple[dict, bytes, bytes, bytes]:
+    if blob[:len(MAGIC)] != MAGIC:
+        raise SnapshotError(f"{path}: not a halemu snapshot")
+    if len(blob) < len(MAGIC) + 1 + 32:
+        raise SnapshotError(f"{path}: snapshot is truncated")
+    if blob[len(MAGIC)] != VERSION:
+        raise SnapshotError(f"{path}: snapshot version {blob[len(MAGIC)]} is not {VERSION}")
+    body, digest = blob[:-32], blob[-32:]
+    if hashlib.sha256(body).digest() != digest:
+        raise SnapshotError(f"{path}: snapshot is damaged (checksum mismatch)")
+    parts, pos = [], len(MAGIC) + 1
+    for _ in range(4):
+        if pos + 8 > len(body):
+            raise SnapshotError(f"{path}: snapshot is truncated")
+        (n,) = _LEN.unpack_from(body, pos)
+        pos += 8
+        if pos + n > len(body):
+            raise SnapshotError(f"{path}: snapshot part runs past the end")
+        parts.append(body[pos:pos + n])
+        pos += n
+    if pos != len(body):
+        raise SnapshotError(f"{path}: unexpected bytes after the snapshot")
+    try:
+        header = json.loads(parts[0])
+    except (ValueError, UnicodeDecodeError):
+        raise SnapshotError(f"{path}: snapshot header is not valid JSON") from None
+    return header, parts[1], parts[2], parts[3]
+
+
+_TYPES = {"isa": str, "name": str, "memory": int, "registers": dict, "retired": int,
+          "extra_ticks": int, "hal_calls": int, "arg": int, "console_limit": int}
+
+
+def _check_header(path: Path, h) -> dict:
+    if not isinstance(h, dict):
+        raise SnapshotError(f"{path}: snapshot header is not an object")
+    for key, kind in _TYPES.items():
+        if not isinstance(h.get(key), kind) or isinstance(h.get(key), bool):
+            raise SnapshotError(f"{path}: snapshot header field '{key}' is missing or not {kind.__name__}")
+    if not MIN_MEMORY <= h["memory"] <= MAX_MEMORY or h["memory"] % PAGE:
+        raise SnapshotError(f"{path}: memory size {h['memory']} is impossible")
+    if min(h["retired"], h["extra_ticks"], h["hal_calls"], h["console_limit"]) < 0:
+        raise SnapshotError(f"{path}: negative counts in the snapshot header")
+    mi = h.get("max_instructions")
+    if mi is not None and (not isinstance(mi, int) or mi < 1):
+        raise SnapshotError(f"{path}: 'max_instructions' is impossible")
+    req = h.get("request")
+    if req is not None:
+        if (not isinstance(req, dict) or req.get("service") not in services.BY_NUMBER
+                or not isinstance(req.get("args"), list)
+                or not all(isinstance(a, int) and a >= 0 for a in req["args"])):
+            raise SnapshotError(f"{path}: pending request in the snapshot is damaged")
+    return h

@@ -1,0 +1,266 @@
+"""The thin scheduler: many guests, of any ISAs, multiplexed over N emulated
+cores on a deterministic virtual clock.
+
+Time is virtual.  One tick is one retired guest instruction (counted exactly
+by the machine), and loading a different guest onto a core costs
+`switch_cost` ticks.  Each core keeps its own clock.  The loop always serves
+the cores furthest behind in time first, so events (a message sent, a sleeper
+waking, a guest exiting) are seen in time order, and the same workload always
+produces the same timeline.  Wall-clock time never enters.
+
+A guest leaves its core when its quantum is used up, when it blocks (sleep,
+recv on an empty channel, send to a full one, wait for a guest still
+running), or when it ends.  Cores with nothing to run jump ahead to the next
+event.  When nothing can ever run again but guests remain, that is a
+deadlock, reported with who waits on what.
+"""
+from __future__ import annotations
+
+from ..core.console import Console
+from ..core.machine import Machine, Stop, signed
+from ..core.memmap import MemoryMap
+from ..errors import GuestError
+from .policies import Policy
+from .state import Channel, Core, Guest, GuestConfig, Segment, State
+
+DEFAULT_QUANTUM = 10_000
+DEFAULT_CHANNEL_CAPACITY = 8
+
+
+class Deadlock(GuestError):
+    pass
+
+
+class Scheduler:
+    def __init__(self, configs: list[GuestConfig], policy: Policy, *, cores: int = 2,
+                 quantum: int | None = DEFAULT_QUANTUM, switch_cost: int = 0,
+                 memory: MemoryMap = MemoryMap(), max_instructions: int | None = None,
+                 channel_capacity: int = DEFAULT_CHANNEL_CAPACITY, max_output: int | None = None):
+        self.policy = policy
+        policy.quantum = quantum
+        self.quantum = quantum
+        self.switch_cost = switch_cost
+        self.cores = [Core(i) for i in range(cores)]
+        self.channel_capacity = channel_capacity
+        self.channels: dict[int, Channel] = {}
+        self.timeline: list[Segment] = []
+        self.guests = []
+        for gid, cfg in enumerate(configs):
+            console = Console() if max_output is None else Console(limit=max_output)
+            m = Machine(cfg.image, name=cfg.label, memory=memory, console=console,
+                        max_instructions=max_instructions)
+            m.arg = cfg.arg
+            g = Guest(gid, cfg, m)
+            m.clock = self._clock_of(g)
+            self.guests.append(g)
+        policy.assign(self.guests, self.cores)
+        # Which of the policy's questions need asking at all (the loop runs
+        # once per slice, and a slice is only some 50 us of emulation)
+        self._ask_may_run = type(policy).may_run is not Policy.may_run
+        self._ask_eligible = type(policy).eligible_at is not Policy.eligible_at
+        self.makespan = 0
+        self._live = len(self.guests)
+        self._sleepers: list[Guest] = []
+
+    @staticmethod
+    def _clock_of(g: Guest):
+        """hal_time() for a guest: the virtual time on the core running it."""
+        m = g.machine
+        return lambda: g.slice_start + (m.retired - g.slice_first)
+
+    # -- the main loop -------------------------------------------------------------
+    def run(self) -> "Scheduler":
+        cores, pick = self.cores, self.policy.pick
+        while self._live:
+            now = min([c.clock for c in cores])
+            if self._sleepers:
+                self._wake_sleepers(now)
+            for core in cores:
+                if core.clock == now:
+                    guest = pick(core, now, self._runnable(core, now))
+                    if guest is not None:
+                        self._dispatch(core, guest, now)
+                        break
+            else:
+                self._idle_until(self._next_event(now), now)
+        self.makespan = max(c.clock for c in self.cores)
+        for c in self.cores:
+            self._idle(c, self.makespan)
+        return self
+
+    def _runnable(self, core: Core, now: int) -> list[Guest]:
+        ready = [g for g in self.guests if g.state is State.READY and g.ready_since <= now]
+        if self._ask_may_run:
+            ready = [g for g in ready if self.policy.may_run(core, g)]
+        if self._ask_eligible:
+            ready = [g for g in ready if self.policy.eligible_at(g, now) <= now]
+        return ready
+
+    def _next_event(self, now: int) -> int:
+        """When something can next happen: a core catching up, a sleeper waking,
+        a ready guest becoming eligible.  None of these: deadlock."""
+        times = [c.clock for c in self.cores if c.clock > now]
+        times += [g.wake_at for g in self._sleepers]
+        for g in self.guests:
+            if g.state is State.READY:
+                times.append(self.policy.eligible_at(g, max(now, g.ready_since)))
+        later = [t for t in times if t > now]
+        if not later:
+            raise Deadlock(self._deadlock_report(now))
+        return min(later)
+
+    def _idle_until(self, t: int, now: int) -> None:
+        for c in self.cores:
+            if c.clock == now:
+                self._idle(c, t)
+
+    def _idle(self, core: Core, t: int) -> None:
+        if t > core.clock:
+            self._segment(core, core.clock, t, "idle")
+            core.idle += t - core.clock
+            core.clock = t
+
+    def _wake_sleepers(self, now: int) -> None:
+        for g in [g for g in self._sleepers if g.wake_at <= now]:
+            self._sleepers.remove(g)
+            self._make_ready(g, g.wake_at)
+            g.machine.complete()
+
+    # -- running one slice ---------------------------------------------------------
+    def _dispatch(self, core: Core, g: Guest, now: int) -> None:
+        held = 0                   # of the wait, the part a limit held the guest back
+        if self._ask_eligible:
+            held = max(0, min(self.policy.eligible_at(g, g.ready_since), now) - g.ready_since)
+            g.limited += held
+        g.ready += now - g.ready_since - held
+        if core.last_guest != g.id:
+            if self.switch_cost:
+                self._segment(core, core.clock, core.clock + self.switch_cost, "switch", g.id)
+                core.clock += self.switch_cost
+                core.switch += self.switch_cost
+            core.last_guest = g.id
+        if g.last_core != core.id:             # g.cores ends with g.last_core
+            if g.last_core is not None:
+                g.migrations += 1
+            g.last_core = core.id
+            g.cores.append(core.id)
+        g.slices += 1
+
+        m = g.machine
+        counter = m.counter
+        start = g.slice_start = core.clock
+        first = g.slice_first = counter.retired
+        m.core_id = core.id
+        budget = self.quantum
+        while True:
+            stop = m.run(budget)
+            used = counter.retired - first
+            end = start + used
+            if stop is not Stop.BLOCKED:
+                break
+            if not self._serve(g, end) or (budget is not None and used >= self.quantum):
+                break
+            budget = None if self.quantum is None else self.quantum - used
+        core.clock = end
+        core.busy += used
+        g.run += used
+        self._segment(core, start, end, "run", g.id)
+        if m.done:
+            self._finish(g, end)
+        elif g.state is State.READY:
+            self._make_ready(g, end)
+
+    def _segment(self, core: Core, start: int, end: int, kind: str, guest: int | None = None):
+        if end > start:
+            self.timeline.append(Segment(core.id, start, end, kind, guest))
+
+    def _make_ready(self, g: Guest, t: int) -> None:
+        if g.state is State.BLOCKED:
+            g.blocked += t - g.blocked_since
+        g.state = State.READY
+        g.ready_since = t
+        g.wake_at = None
+        g.waiting_on = ""
+
+    def _block(self, g: Guest, t: int, why: str) -> None:
+        g.state = State.BLOCKED
+        g.blocked_since = t
+        g.waiting_on = why
+
+    def _finish(self, g: Guest, t: int) -> None:
+        g.state = State.DONE
+        g.completion = t
+        self._live -= 1
+        code = g.machine.exit_code if g.machine.fault is None else -1
+        for w in self.guests:
+            if w.state is State.BLOCKED and w.waiting_on == f"wait:{g.id}":
+                w.machine.complete(code)
+                self._make_ready(w, t)
+
+    # -- blocking services -----------------------------------------------------------
+    def _serve(self, g: Guest, t: int) -> bool:
+        """Answer g's blocking request at time t.  True: g may go on running now."""
+        m = g.machine
+        req = m.request
+        name, args = req.service.name, req.args
+        if name == "yield":
+            m.complete()
+            self._make_ready(g, t)
+            return False
+        if name == "sleep":
+            self._block(g, t, f"sleeping until tick {t + args[0]}")
+            g.wake_at = t + args[0]
+            self._sleepers.append(g)
+            return False
+        if name == "read":              # scheduled guests have no console input
+            m.complete(0)
+            return True
+        if name == "wait":
+            target = signed(args[0], m.backend.bits)
+            if not 0 <= target < len(self.guests) or target == g.id:
+                m.fail(f"hal_wait({target}): no such other guest")
+                return False
+            other = self.guests[target]
+            if other.state is State.DONE:
+                m.complete(other.machine.exit_code if other.machine.fault is None else -1)
+                return True
+            self._block(g, t, f"wait:{target}")
+            return False
+        chan = self.channels.setdefault(args[0], Channel(self.channel_capacity))
+        if name == "send":
+            value = signed(args[1], m.backend.bits)      # a number, whatever the ISA
+            if chan.receivers:
+                r = chan.receivers.popleft()
+                r.machine.complete(value)
+                self._make_ready(r, t)
+            elif len(chan.values) < chan.capacity:
+                chan.values.append(value)
+            else:
+                chan.senders.append((g, value))
+                self._block(g, t, f"send on channel {args[0]} (full)")
+                return False
+            m.complete()
+            return True
+        if name == "recv":
+            if chan.values:
+                m.complete(chan.values.popleft())
+                if chan.senders:
+                    s, value = chan.senders.popleft()
+                    chan.values.append(value)
+                    s.machine.complete()
+                    self._make_ready(s, t)
+                return True
+            chan.receivers.append(g)
+            self._block(g, t, f"recv on channel {args[0]} (empty)")
+            return False
+        raise AssertionError(f"unhandled blocking service {name}")
+
+    def _deadlock_report(self, now: int) -> str:
+        waits = []
+        for g in self.guests:
+            if g.state is State.BLOCKED:
+                why = g.waiting_on
+                if why.startswith("wait:"):
+                    why = f"wait for {self.guests[int(why[5:])].label}"
+                waits.append(f"{g.label} waits in {why}")
+        return f"deadlock at tick {now}: " + "; ".join(waits)

@@ -1,0 +1,47 @@
+"""The bundled guest programs in guests/*.c, found by name."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import paths
+from ..errors import HalError
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in paths.GUESTS.glob("*.c"))
+
+
+def source(name: str) -> Path:
+    path = paths.GUESTS / f"{name}.c"
+    if not path.is_file():
+        raise HalError(f"no such file or bundled guest '{name}' (bundled: {', '.join(names())})")
+    return path
+
+
+def partner_workload(name: str) -> str | None:
+    """Guests that talk to other guests name their workload in their opening
+    comment ("workload: pipeline"); they cannot run alone."""
+    import re
+    head = source(name).read_text()[:600]
+    found = re.search(r"workload:\s*(\w+)", head)
+    return found.group(1) if found else None
+
+
+def standalone() -> list[str]:
+    """The bundled guests that run on their own."""
+    return [n for n in names() if partner_workload(n) is None]
+
+
+def expected_input(name: str) -> bytes | None:
+    """The fixed input a guest that reads (wc, sum, echo) is tested with: '<name>.in'."""
+    f = paths.EXPECTED / f"{name}.in"
+    return f.read_bytes() if f.is_file() else None
+
+
+def expected_output(name: str, endian: str) -> str | None:
+    """The exact output a bundled guest must print; '<name>.<endian>.out' wins
+    over '<name>.out' for guests (like endian) whose output depends on byte order."""
+    for f in (paths.EXPECTED / f"{name}.{endian}.out", paths.EXPECTED / f"{name}.out"):
+        if f.is_file():
+            return f.read_text()
+    return None
