@@ -3,4 +3,60 @@
 One C program runs unchanged on x86, MIPS, PowerPC and an Alpha-like RISC,
 each on a Unicorn CPU core, behind one thin HAL (hal.core); a scheduler
 multiplexes many guests over emulated cores (hal.scheduling).
+
+From Python (a notebook, a script, a grader), use the public API; the `hal`
+command is a thin layer on it, so both give the same numbers:
+
+    import hal
+    hal.run("fib", isa="mips")            # -> Run: output, exit_code, retired, hal_calls, fault
+    hal.run_all("endian")                 # -> Runs: the same guest on every ISA
+    hal.build("my.c", isa="all")          # -> {isa: ELF path}
+    hal.compare("matmul")                 # -> Comparison: .table() .to_markdown() .to_json() .svg()
+    hal.schedule("consolidation")         # -> Schedule: metrics, Gantt chart, outputs
+    hal.compare_policies("consolidation", "pinned:8,rr:3")
+    hal.disasm("hello", function="hal_trap")
+    hal.trace("hello", isa="ppc", limit=20)
+
+Names are loaded on first use, so `import hal` (and `hal run`) stays fast.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+# public name -> the module under hal.api that defines it
+_API = {
+    "run": "runs", "run_all": "runs", "build": "runs", "resume": "runs", "Run": "runs",
+    "Runs": "runs",
+    "load": "options",
+    "compare": "comparisons", "Comparison": "comparisons",
+    "schedule": "schedules", "compare_policies": "schedules", "Schedule": "schedules",
+    "Schedules": "schedules",
+    "disasm": "listings", "trace": "listings", "Disassembly": "listings", "Trace": "listings",
+}
+_ERRORS = ("HalError", "BuildError", "LoadError", "GuestError")
+
+__all__ = sorted([*_API, *_ERRORS])
+
+if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
+    from .api.comparisons import Comparison, compare
+    from .api.listings import Disassembly, Trace, disasm, trace
+    from .api.options import load
+    from .api.runs import Run, Runs, build, resume, run, run_all
+    from .api.schedules import Schedule, Schedules, compare_policies, schedule
+    from .errors import BuildError, GuestError, HalError, LoadError
+
+
+def __getattr__(name: str):
+    import importlib
+    if name in _API:
+        value = getattr(importlib.import_module(f"{__name__}.api.{_API[name]}"), name)
+    elif name in _ERRORS:
+        value = getattr(importlib.import_module(f"{__name__}.errors"), name)
+    else:
+        raise AttributeError(f"module 'hal' has no attribute '{name}'")
+    globals()[name] = value          # found once; later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

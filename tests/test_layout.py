@@ -19,6 +19,7 @@ ALLOWED = {
     "inspection": {"core", "safety", "toolchain"},
     "scheduling": {"core", "safety", "toolchain"},
     "render": {"core", "inspection", "scheduling"},
+    "api": {"core", "toolchain", "safety", "inspection", "scheduling", "render"},
     "cli": {"*"},
     "": {"*"},
 }

@@ -14,11 +14,9 @@ CONSOLE_HELP = ("how the console helpers write: 'trap' (the hal_write service) o
 
 def console(stderr: bool = False):
     """Rich output; 120 columns when not on a terminal, so files and tests see
-    the same layout every time."""
-    from rich.console import Console
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 120
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    the same layout every time (hal.render.terminal.console)."""
+    from ..render.terminal import console as make
+    return make(stderr)
 
 
 def report_end(result) -> None:

@@ -115,7 +115,7 @@ def trace(guest, isa, limit, function, fmt, input_file):
         raise HalError("hal trace follows one ISA: give --isa NAME")
     t = run_trace(images[0], limit=limit, function=function, stdin=_input(input_file))
     if fmt == "json":
-        click.echo(json.dumps(t.to_json(), indent=2))
+        click.echo(json.dumps(t.to_dict(), indent=2))
     else:
         click.echo("\n".join(t.lines()))
     if t.fault:

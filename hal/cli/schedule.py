@@ -102,7 +102,8 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
             text.write_csv(_suffixed(csv_file, m, len(results)), m)
     if svg_file:
         for m in results:
-            svg.gantt_chart(_suffixed(svg_file, m, len(results)), m)
+            with open(_suffixed(svg_file, m, len(results)), "w") as f:
+                f.write(svg.gantt_chart(m))
     faulted = any(g["fault"] for m in results for g in m["guest_stats"])
     raise SystemExit(3 if faulted else 0)
 

@@ -34,6 +34,9 @@ class Fault:
         at = f" at address {self.address:#x}" if self.address is not None else ""
         return f"{self.reason}{at} (pc {self.pc:#x}: {self.instruction})"
 
+    def __repr__(self) -> str:      # one line; the registers are in .registers
+        return f"<Fault {self.summary()}>"
+
     def register_dump(self, digits: int) -> str:
         return " ".join(f"{name}={value:0{digits}x}" for name, value in self.registers)
 

@@ -78,6 +78,9 @@ class Backend:
     store_prefix: str = ""
     notes: str = ""
 
+    def __repr__(self) -> str:      # the dataclass's own would print every table above
+        return f"<Backend {self.name}: {self.title}>"
+
     # -- registers -----------------------------------------------------------
     def uc_reg_suffix(self, name: str) -> str:
         """Map a capstone register name to the tail of Unicorn's constant name."""

@@ -38,6 +38,10 @@ class Segment:
         """The guest pages the segment touches."""
         return range(self.vaddr & ~(PAGE - 1), self.vaddr + self.memsz, PAGE)
 
+    def __repr__(self) -> str:      # the bytes themselves would fill a notebook cell
+        perms = "r" + ("w" if self.writable else "-") + ("x" if self.executable else "-")
+        return f"<Segment {self.vaddr:#x}..{self.vaddr + self.memsz:#x} {perms}, {len(self.data):,} bytes>"
+
 
 @dataclass(frozen=True)
 class Image:
@@ -51,6 +55,10 @@ class Image:
     @property
     def name(self) -> str:
         return self.path.stem
+
+    def __repr__(self) -> str:      # short: no code bytes, no backend tables
+        return (f"<Image {self.name} for {self.backend.name}: entry {self.entry:#x}, "
+                f"{len(self.segments)} segments, from {self.path}>")
 
     def code_pages(self) -> list[tuple[int, bytes]]:
         """Each run of executable pages as it will sit in guest memory:

@@ -4,7 +4,7 @@ Static numbers come from the ELF (.text bytes, instructions in its functions);
 dynamic ones from one ordinary run per ISA, whose block counts give the mix
 (hal/inspection/mix.py), so retired instructions are exactly those of `hal run`.
 
-JSON schema (`--format json`, "schema": "halemu.compare/1"):
+JSON schema (`--format json`, "schema": "halemu.compare/1"; Comparison.to_dict()):
 
     {"schema": "halemu.compare/1",
      "guest": str,
@@ -25,7 +25,7 @@ JSON schema (`--format json`, "schema": "halemu.compare/1"):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.runner import output_groups
 from .mix import CLASSES
@@ -47,7 +47,7 @@ class Row:
     hal_calls: int
     exit_code: int | None
     fault: str | None
-    output: bytes
+    output: bytes = field(repr=False)
 
     @property
     def memory_share(self) -> float:
@@ -89,7 +89,7 @@ class Comparison:
     def identical_output(self) -> bool:
         return len({r.output for r in self.rows}) == 1
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         groups = self.groups
         return {
             "schema": SCHEMA, "guest": self.guest, "classes": list(CLASSES),

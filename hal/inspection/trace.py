@@ -38,7 +38,7 @@ class Trace:
     fault: str | None
     word_digits: int
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict:
         """The `--format json` object ("schema": "halemu.trace/1"):
         {"schema", "guest", "isa", "function": str | null, "limit": int,
          "end": "limit" | "exited" | "faulted" | ..., "exit_code": int | null,

@@ -2,7 +2,6 @@
 `hal schedule` Gantt chart, for slides and exercise sheets."""
 from __future__ import annotations
 
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..inspection.compare import Comparison
@@ -47,7 +46,7 @@ def mix_chart(c: Comparison) -> str:
     return "\n".join(out) + "\n"
 
 
-def gantt_chart(path: str | Path, m: dict) -> None:
+def gantt_chart(m: dict) -> str:
     """A Gantt chart for slides: one row per core, one colour per guest."""
     width, row_h, left, top = 1000, 34, 70, 40
     span = m["makespan"] or 1
@@ -81,4 +80,4 @@ def gantt_chart(path: str | Path, m: dict) -> None:
                      f'fill="{SVG_FILLS[g["guest"] % len(SVG_FILLS)]}"/>'
                      f'<text x="{lx + 16}" y="{ly}">{escape(g["label"])}</text>')
     parts.append("</svg>")
-    Path(path).write_text("\n".join(parts) + "\n")
+    return "\n".join(parts) + "\n"

@@ -7,6 +7,10 @@ of a schedule), never from live machines, so they can be re-drawn from JSON.
 """
 from __future__ import annotations
 
+import io
+import sys
+
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -14,6 +18,27 @@ from ..core.runner import output_groups
 from ..inspection.compare import Comparison, Row
 from ..inspection.mix import CLASSES, LABELS
 from .text import compare_rows, pct, summary_line
+
+WIDTH = 120          # columns when not on a terminal: files and tests see one layout
+
+
+def console(stderr: bool = False) -> Console:
+    """The console `hal` draws on: the terminal's width on a terminal, else
+    WIDTH columns without colour, so output to files is the same every time."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else WIDTH
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def as_text(draw, *args, **kwargs) -> str:
+    """What draw(console, *args) prints, as plain text: exactly what `hal`
+    writes when its output is not a terminal (for the API's .table())."""
+    out = io.StringIO()
+    draw(Console(file=out, width=WIDTH, highlight=False, soft_wrap=False, color_system=None,
+                 force_terminal=False, force_jupyter=False, force_interactive=False),
+         *args, **kwargs)
+    return out.getvalue()
+
 
 # -- `hal run --isa all` ---------------------------------------------------------
 
@@ -173,6 +198,14 @@ def gantt(console, m: dict, width: int | None = None) -> None:
         legend.append(f"{_symbol(g['guest'])} {g['label']}  ", style=COLOURS[g["guest"] % len(COLOURS)])
     legend.append(". idle  x switch", style="dim")
     console.print(legend)
+
+
+def compared_schedules(console, results: list[dict]) -> None:
+    """`hal schedule --compare`: each run's summary and Gantt chart, then one row per run."""
+    for m in results:
+        console.rule(summary_line(m))
+        gantt(console, m)
+    comparison(console, results)
 
 
 def comparison(console, results: list[dict]) -> None:

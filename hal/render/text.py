@@ -49,11 +49,11 @@ def compare_rows(c: Comparison) -> list[tuple[str, list[str]]]:
 
 
 def to_json(c: Comparison) -> str:
-    return json.dumps(c.to_json(), indent=2) + "\n"
+    return json.dumps(c.to_dict(), indent=2) + "\n"
 
 
 def to_csv(c: Comparison) -> str:
-    data = c.to_json()
+    data = c.to_dict()
     fields = ["guest", "isa", "bits", "endian", "text_bytes", "static_instructions", "retired",
               *CLASSES, "memory_share", "hal_calls", "exit_code", "fault", "output_group"]
     out = io.StringIO()

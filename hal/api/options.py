@@ -1,0 +1,105 @@
+"""What the API's arguments may be, made into what the subsystems take: one
+place, so every function (and so every `hal` command) reads an option the
+same way.  Defaults are the command line's."""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import BinaryIO, Sequence, Union
+
+from ..core.loader import Image
+from ..core.memmap import MemoryMap, parse_size
+from ..errors import HalError
+
+Program = Union[str, os.PathLike, Image]
+"""A bundled guest's name ("fib"), a C source ("my.c"), an ELF file, or an Image."""
+
+Input = Union[bytes, str, os.PathLike, BinaryIO, None]
+"""Console input: bytes or str (the input itself), a path (a file to read),
+a binary file object, or None (no input: the guest sees end of input)."""
+
+Isas = Union[str, Sequence[str], None]
+"""One ISA ("mips"), several ("mips,alpha" or ["mips", "alpha"]), "all", or None."""
+
+CONSOLES = ("trap", "uart")
+DEFAULT_MEMORY = "1M"
+
+
+def memory_map(memory: str | int | MemoryMap) -> MemoryMap:
+    """'1M', '512K', a byte count, or a MemoryMap -> MemoryMap (HalError if out of range)."""
+    if isinstance(memory, MemoryMap):
+        return memory
+    try:
+        return MemoryMap(parse_size(str(memory)))
+    except ValueError as e:
+        raise HalError(str(e)) from None
+
+
+def input_bytes(data: Input) -> bytes | None:
+    """Console input as bytes, read in full (None: no input)."""
+    if data is None or isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return data.encode()
+    if isinstance(data, os.PathLike):
+        try:
+            return Path(data).read_bytes()
+        except OSError as e:
+            raise HalError(f"{os.fspath(data)}: cannot read input: {e.strerror}") from None
+    return data.read()
+
+
+def input_stream(data: Input) -> BinaryIO | None:
+    """Console input as a stream; a file object is passed on unread, so a
+    guest reading a pipe sees each line as it comes (as `hal run` does)."""
+    if data is None or hasattr(data, "read"):
+        return data
+    return io.BytesIO(input_bytes(data))
+
+
+def isa_names(isas: Isas) -> list[str] | None:
+    """The ISA names asked for, in the order given; None for every ISA."""
+    if isas is None or isas == "all":
+        return None
+    names = isas.split(",") if isinstance(isas, str) else list(isas)
+    names = [n.strip() for n in names if n.strip()]
+    if not names:
+        raise HalError("no ISA named (give a name, several separated by commas, or 'all')")
+    return names
+
+
+def console_defines(console: str) -> tuple[str, ...]:
+    from ..toolchain.build import CONSOLES as DEFINES
+    if console not in DEFINES:
+        raise HalError(f"unknown console '{console}' (choose from {', '.join(CONSOLES)})")
+    return DEFINES[console]
+
+
+def load(program: Program, isa: Isas = None, *, console: str = "trap",
+         memory: str | int | MemoryMap = DEFAULT_MEMORY) -> list[Image]:
+    """The loaded images `program` names, one per ISA asked for, in the order
+    asked (`hal isas` order for all): a bundled guest or a C source is built
+    first (cached); an ELF file is its own ISA.  With isa None, a bundled
+    guest or a source means every ISA."""
+    from ..toolchain.programs import resolve
+    if isinstance(program, Image):
+        if isa not in (None, "all", program.backend.name):
+            raise HalError(f"{program.path} is a {program.backend.name} ELF file, not {isa}")
+        return [program]
+    names = isa_names(isa)
+    defines, mem = console_defines(console), memory_map(memory)
+    text = os.fspath(program)
+    if names is None:
+        return resolve(text, None, defines, mem)
+    return [img for name in names for img in resolve(text, name, defines, mem)]
+
+
+def positive(name: str, value: int | None, zero: bool = False) -> int | None:
+    """The command line's range checks (click.IntRange), for callers from Python."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if zero else 1):
+        least = "0 or more" if zero else "at least 1"
+        raise HalError(f"{name} must be an integer, {least}, not {value!r}")
+    return value

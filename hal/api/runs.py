@@ -1,0 +1,221 @@
+"""Building and running guests: `hal.build`, `hal.run`, `hal.run_all`,
+`hal.resume`, and their results, `Run` and `Runs`.
+
+    >>> import hal
+    >>> r = hal.run("fib", isa="mips")
+    >>> r
+    <Run fib on mips: exit 0, 2,144,599 instructions, 27 HAL calls>
+    >>> hal.run_all("endian").identical_output
+    False
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from collections.abc import Sequence
+from typing import BinaryIO, Iterator
+
+from ..core.memmap import MemoryMap
+from ..core.runner import RunResult
+from ..errors import HalError
+from .options import (DEFAULT_MEMORY, Input, Isas, Program, input_bytes, input_stream, load,
+                      positive)
+
+__all__ = ["Run", "Runs", "build", "run", "run_all", "resume"]
+
+
+@dataclass(frozen=True, repr=False)
+class Run(RunResult):
+    """One guest run to its end on one ISA.
+
+    Fields: `guest` (its name), `isa`, `output` (bytes; `text` as str),
+    `retired` (instructions, exact), `hal_calls`, `exit_code` (None if it
+    faulted) and `fault` (None, or what went wrong, where: a Fault)."""
+
+    @classmethod
+    def of(cls, result: RunResult) -> "Run":
+        return result if isinstance(result, Run) else \
+            cls(**{f.name: getattr(result, f.name) for f in fields(RunResult)})
+
+    @property
+    def text(self) -> str:
+        """The output as text (invalid UTF-8 shown as U+FFFD)."""
+        return self.output.decode("utf-8", errors="replace")
+
+    @property
+    def ok(self) -> bool:
+        """Exited with status 0, no fault."""
+        return self.fault is None and self.exit_code == 0
+
+    def __repr__(self) -> str:
+        end = "fault" if self.fault else f"exit {self.exit_code}"
+        return (f"<Run {self.guest} on {self.isa}: {end}, {self.retired:,} instructions, "
+                f"{self.hal_calls:,} HAL calls>")
+
+    def _repr_html_(self) -> str:
+        from ..render import html
+        return html.run(self)
+
+
+@dataclass(frozen=True, repr=False)
+class Runs(Sequence[Run]):
+    """The same guest run on several ISAs, in `hal isas` order (or the order
+    asked).  Index it by position or by ISA name: `runs["ppc"]`."""
+    guest: str
+    runs: tuple[Run, ...]
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def __iter__(self) -> Iterator[Run]:
+        return iter(self.runs)
+
+    def __getitem__(self, key):             # type: ignore[override]
+        if isinstance(key, str):
+            for r in self.runs:
+                if r.isa == key:
+                    return r
+            raise KeyError(f"no run on '{key}' (ran on {', '.join(self.isas)})")
+        return self.runs[key]
+
+    @property
+    def isas(self) -> list[str]:
+        return [r.isa for r in self.runs]
+
+    @property
+    def identical_output(self) -> bool:
+        """Every ISA printed exactly the same bytes."""
+        return len({r.output for r in self.runs}) == 1
+
+    @property
+    def groups(self) -> list[tuple[bytes, list[str]]]:
+        """Distinct outputs, each with the ISAs that printed it, first seen first."""
+        from ..core.runner import output_groups
+        return output_groups(self.runs)
+
+    @property
+    def status(self) -> int:
+        """The exit status `hal run --isa all` gives: the worst run's."""
+        return max(self.runs, key=lambda r: (r.fault is not None, r.status != 0)).status
+
+    def table(self) -> str:
+        """What `hal run --isa all` prints: counts side by side, then each distinct output."""
+        from ..render import terminal
+        return terminal.as_text(terminal.side_by_side, self.runs)
+
+    def __repr__(self) -> str:
+        same = "identical output" if self.identical_output else \
+            f"{len(self.groups)} different outputs"
+        return f"<Runs {self.guest} on {', '.join(self.isas)}: {same}>"
+
+    def _repr_html_(self) -> str:
+        from ..render import html
+        return html.runs(self.runs)
+
+
+def build(sources: str | os.PathLike, isa: Isas = "all", *, console: str = "trap") -> dict[str, Path]:
+    """Cross-compile a guest with zig, as `hal build` does: `sources` is a C
+    file or a bundled guest's name.  Returns ISA -> ELF path, in the order
+    asked.  Builds are cached by a hash of every input, so a second call
+    costs nothing; a source that does not compile raises BuildError with the
+    compiler's message.  console="uart" builds the -DHAL_CONSOLE_UART variant."""
+    from ..core import registry
+    from ..toolchain import build as b
+    from ..toolchain import guests
+    from .options import console_defines, isa_names
+    text = os.fspath(sources)
+    path = Path(text) if text.endswith(".c") or os.path.sep in text else guests.source(text)
+    names = isa_names(isa)
+    backends = registry.backends() if names is None else [registry.get(n) for n in names]
+    elfs = b.build_all(path, backends, console_defines(console))
+    return {backend.name: elf for backend, elf in zip(backends, elfs)}
+
+
+def _built_by_hal(path: Path) -> bool:
+    from .. import paths
+    return paths.cache_dir() in path.resolve().parents
+
+
+def run(program: Program, isa: str | None = None, *, input: Input = None,
+        memory: str | int | MemoryMap = DEFAULT_MEMORY, max_instructions: int | None = None,
+        max_output: int | None = None, console: str = "trap", isolate: bool | None = None,
+        echo: BinaryIO | None = None) -> Run:
+    """Run a guest on one ISA to its end, as `hal run PROGRAM --isa ISA` does.
+
+    program: a bundled guest's name, a C source (built for `isa`), an ELF
+    file (its own ISA; `isa` may be omitted) or an Image from `hal.load`.
+    input: console input (bytes, str, a Path to read, a binary file; None: none).
+    memory: guest RAM ("1M", "512K" or bytes).  max_instructions and
+    max_output (bytes; default 1 MiB) stop a runaway guest with a fault.
+    console: "trap" or "uart" (see `hal run --console`).  isolate: run in a
+    forked worker so that an emulator crash is reported, not suffered
+    (default: on for ELF files halemu did not build).  echo: a binary stream
+    that also gets the output as it comes.
+
+    A guest that faults is not an exception: the Run's `fault` says what
+    happened.  Bad input (an unknown ISA or guest, an ELF we refuse, a source
+    that does not compile) raises HalError."""
+    limits = _limits(memory, max_instructions, max_output)
+    images = load(program, isa, console=console, memory=limits["memory"])
+    if len(images) != 1:
+        raise HalError("hal.run runs one ISA: give isa='NAME' (one of "
+                       f"{', '.join(i.backend.name for i in images)}), or use hal.run_all")
+    image = images[0]
+    stdin = input_stream(input)
+    if isolate is None:
+        isolate = image.path.suffix == ".elf" and not _built_by_hal(image.path)
+    from ..core import runner
+    if not isolate:
+        return Run.of(runner.run(image, echo=echo, stdin=stdin, **limits))
+    from ..safety import isolation
+    result, died = isolation.call_isolated(runner.run, image, echo=echo, stdin=stdin, **limits)
+    if result is None:
+        b = image.backend
+        return Run(image.name, b.name, b"", 0, 0, None, isolation.crashed_fault(died),
+                   b.word_bytes * 2)
+    return Run.of(result)
+
+
+def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = None,
+            memory: str | int | MemoryMap = DEFAULT_MEMORY, max_instructions: int | None = None,
+            max_output: int | None = None, console: str = "trap",
+            jobs: int | None = None) -> Runs:
+    """Run a guest on every ISA (or those in `isas`), as `hal run PROGRAM
+    --isa all` does: independent runs on `jobs` host processes (default: one
+    per core), each fed the same input.  Options as for `hal.run`; `program`
+    may also be a list of Images."""
+    from ..safety.parallel import default_jobs, run_many
+    limits = _limits(memory, max_instructions, max_output)
+    jobs = positive("jobs", jobs) or default_jobs()
+    if isinstance(program, (list, tuple)):
+        images = [img for p in program for img in load(p, None, console=console,
+                                                       memory=limits["memory"])]
+    else:
+        images = load(program, isas, console=console, memory=limits["memory"])
+    if not images:
+        raise HalError("hal.run_all: no guests to run")
+    results = run_many(images, jobs=jobs, stdin_data=input_bytes(input), **limits)
+    return Runs(images[0].name, tuple(Run.of(r) for r in results))
+
+
+def resume(snapshot: str | os.PathLike, *, input: Input = None,
+           echo: BinaryIO | None = None) -> Run:
+    """Continue a guest saved by `hal run ... --snapshot-at N --snapshot FILE`
+    to its end, as `hal resume FILE` does: the same output and instruction
+    count as a run that never stopped (`output` holds all of it)."""
+    from ..core import runner
+    from ..safety import snapshot as snapshots
+    machine = snapshots.load(snapshot, echo=echo, stdin=input_stream(input))
+    if machine.request is not None:
+        runner.answer(machine)
+    return Run.of(runner.finish(machine))
+
+
+def _limits(memory, max_instructions, max_output) -> dict:
+    """The limits every run takes, checked before anything is built."""
+    from .options import memory_map
+    return dict(memory=memory_map(memory),
+                max_instructions=positive("max_instructions", max_instructions),
+                max_output=positive("max_output", max_output, zero=True))
+

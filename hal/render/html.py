@@ -1,0 +1,119 @@
+"""halemu's results as HTML, for notebooks (the API's `_repr_html_`): the same
+tables the terminal shows, with the SVG charts inline.
+
+Plain HTML with inline styles only, so it reads the same in Jupyter,
+VS Code and a notebook exported to a web page; every text is escaped.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from ..core.runner import output_groups
+from ..inspection.compare import Comparison
+from . import svg
+from .text import compare_rows, pct, summary_line
+
+MAX_SHOWN = 32 << 10          # output bytes shown inline; the rest is on the object
+
+_CELL = "padding:2px 8px;border-bottom:1px solid #ddd"
+
+
+def table(header: list[str], rows: list[list[str]], *, left: int = 1, caption: str = "") -> str:
+    """An HTML table; the first `left` columns are text, the rest numbers (right-aligned)."""
+    def cells(row, tag):
+        return "".join(f'<{tag} style="{_CELL};text-align:{"left" if i < left else "right"}">'
+                       f"{escape(str(c))}</{tag}>" for i, c in enumerate(row))
+    cap = f'<caption style="text-align:left;font-weight:bold">{escape(caption)}</caption>' \
+        if caption else ""
+    return (f'<table style="border-collapse:collapse;margin:4px 0">{cap}'
+            f"<tr>{cells(header, 'th')}</tr>"
+            + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows) + "</table>")
+
+
+def pre(text: str, title: str = "") -> str:
+    """Preformatted text (a guest's output, a listing), cut at MAX_SHOWN characters."""
+    more = ""
+    if len(text) > MAX_SHOWN:
+        more = f"\n... ({len(text) - MAX_SHOWN:,} more characters: see the object's attributes)"
+        text = text[:MAX_SHOWN]
+    head = f"<div><i>{escape(title)}</i></div>" if title else ""
+    return (f'{head}<pre style="margin:2px 0 8px 0;padding:4px;background:#f7f7f7">'
+            f"{escape(text + more)}</pre>")
+
+
+def _end(r) -> str:
+    return "fault" if r.fault else str(r.exit_code)
+
+
+def _fault(line: str) -> str:
+    return f'<div style="color:#b00">{escape(line)}</div>'
+
+
+def run(r) -> str:
+    """One run: what it cost, its output, and its fault if any."""
+    head = (f"<b>{escape(r.guest)}</b> on <b>{escape(r.isa)}</b>: exit {_end(r)}, "
+            f"{r.retired:,} instructions, {r.hal_calls:,} HAL calls")
+    fault = _fault(r.error_line()) if r.fault else ""
+    return f"<div>{head}{pre(r.text)}{fault}</div>"
+
+
+def runs(results) -> str:
+    """`hal run --isa all`: counts side by side, then each distinct output once."""
+    groups = output_groups(results)
+    label = {out: chr(ord("A") + i) for i, (out, _) in enumerate(groups)}
+    rows = [[r.isa, f"{r.retired:,}", str(r.hal_calls), _end(r), label[r.output]] for r in results]
+    parts = [table(["ISA", "instructions", "HAL calls", "exit", "output"], rows,
+                   caption=f"{results[0].guest} on {len(results)} ISAs")]
+    for out, isas in groups:
+        parts.append(pre(out.decode("utf-8", errors="replace"),
+                         f"output {label[out]}: {', '.join(isas)}"))
+    parts += [_fault(r.error_line()) for r in results if r.fault]
+    verdict = (f"&#10003; identical output on all {len(results)} ISAs" if len(groups) == 1 else
+               f"&#10007; outputs differ: {len(groups)} versions")
+    parts.append(f"<div><b>{verdict}</b></div>")
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def comparison(c: Comparison) -> str:
+    """`hal compare`: the table, then the mix as a bar chart."""
+    rows = [[label, *cells] for label, cells in compare_rows(c)]
+    title = f"{c.guest} on {len(c.rows)} ISA" + ("s" if len(c.rows) > 1 else "")
+    parts = [table(["", *(r.isa for r in c.rows)], rows, caption=title), svg.mix_chart(c)]
+    parts += [_fault(f"{r.isa}: {r.fault}") for r in c.rows if r.fault]
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def schedule(m: dict, *, outputs: bool = True) -> str:
+    """`hal schedule`: summary, cores, guests, the Gantt chart, each guest's output."""
+    cores = [[str(c["core"]), f"{c['busy']:,}", f"{c['idle']:,}", f"{c['switch']:,}",
+              pct(c["utilization"])] for c in m["core_stats"]]
+    guests = [[g["label"], f"{g['retired']:,}", f"{g['ready']:,}", f"{g['limited']:,}",
+               f"{g['blocked']:,}", f"{g['completion']:,}", str(g["slices"]),
+               str(g["migrations"]), ",".join(map(str, g["cores"])),
+               "fault" if g["fault"] else f"exit {g['exit_code']}"] for g in m["guest_stats"]]
+    parts = [f"<div><b>{escape(summary_line(m))}</b></div>",
+             f"<div>policy {escape(m['policy'])}: {escape(m['policy_description'])}; quantum "
+             f"{m['quantum'] or 'none'}, switch cost {m['switch_cost']} ticks</div>",
+             svg.gantt_chart(m),
+             table(["core", "busy", "idle", "switch", "utilization"], cores, left=0, caption="cores"),
+             table(["guest", "retired", "ready", "limited", "blocked", "done at", "slices", "migr.",
+                    "cores", "end"], guests, caption="guests")]
+    parts += [_fault(f"{g['label']}: {g['fault']}") for g in m["guest_stats"] if g["fault"]]
+    if outputs:
+        parts += [f"<details><summary>{escape(g['label'])} output</summary>{pre(g['output'])}"
+                  "</details>" for g in m["guest_stats"]]
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def schedules(ms: list[dict]) -> str:
+    """`hal schedule --compare`: one row per policy, then each Gantt chart."""
+    rows = [[m["policy"], str(m["cores"]), f"{m['makespan']:,}", pct(m["mean_utilization"]),
+             f"{sum(g['ready'] for g in m['guest_stats']):,}",
+             f"{sum(g['limited'] for g in m['guest_stats']):,}",
+             str(sum(g["migrations"] for g in m["guest_stats"])), f"{m['throughput']:.3f}"]
+            for m in ms]
+    parts = [table(["policy", "cores", "makespan", "mean utilization", "total ready",
+                    "total limited", "migrations", "throughput"], rows,
+                   caption="the same workload under each policy")]
+    parts += [svg.gantt_chart(m) for m in ms]
+    return "<div>" + "".join(parts) + "</div>"
