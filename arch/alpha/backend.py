@@ -10,13 +10,15 @@ divide; RISC-V has one).  HAL calls use "ecall" in the role of Alpha's
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Registers, Trap
+from hal.core.isa import Backend, Fpu, Registers, Trap
 from hal.core.registry import register
 
 GPRS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
         "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
         "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
         "t3", "t4", "t5", "t6")
+
+MSTATUS_FS, MSTATUS_FS_INITIAL = 0x6000, 0x2000   # FPU state: off, initial, clean, dirty
 
 ALPHA = register(Backend(
     name="alpha",
@@ -48,6 +50,10 @@ ALPHA = register(Backend(
                 2: "illegal instruction", 3: "breakpoint (ebreak)", 4: "load address misaligned",
                 5: "load access fault", 6: "store address misaligned", 7: "store access fault",
                 8: "ecall from U-mode", 11: "ecall from M-mode"},
+    # Unicorn starts with mstatus.FS off, so the first fadd.d is an illegal
+    # instruction; FS=Initial turns the FPU on; fcsr 0: round to nearest even
+    # (RISC-V never traps on FP exceptions, it only sets flags)
+    fpu=Fpu(reset=(("mstatus", MSTATUS_FS, MSTATUS_FS_INITIAL), ("fcsr", 0xFF, 0))),
     notes=("Unicorn has no Alpha core, so this runs on RISC-V RV64IM without compressed "
            "instructions: like Alpha, fixed 32-bit words, a zero register, no flags, no delay slots"),
 ))

@@ -6,13 +6,15 @@ result in $v0.  Fixed 4-byte instructions; every branch has a delay slot.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Registers, Trap
+from hal.core.isa import Backend, Fpu, Registers, Trap
 from hal.core.registry import register
 
 GPRS = ("zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
         "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
         "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7",
         "t8", "t9", "k0", "k1", "gp", "sp", "fp", "ra")
+
+STATUS_CU1, STATUS_FR = 1 << 29, 1 << 26     # coprocessor 1 usable; 64-bit FPU registers
 
 MIPS = register(Backend(
     name="mips",
@@ -41,5 +43,9 @@ MIPS = register(Backend(
     exceptions={12: "address error (load)", 13: "address error (store)", 16: "debug breakpoint",
                 17: "syscall", 18: "break", 19: "coprocessor unusable",
                 20: "reserved instruction", 21: "arithmetic overflow", 22: "trap"},
+    # Coprocessor 1 usable (Unicorn sets CU1), FR=0: 32-bit FPU registers,
+    # a double in an even/odd pair, as o32 expects; FCSR 0: round to nearest,
+    # every exception masked
+    fpu=Fpu(reset=(("cp0_status", STATUS_FR, STATUS_CU1), ("fcsr", 0xFFFF_FFFF, 0))),
     notes="fixed 32-bit words; branch delay slots; $zero register; no flags",
 ))

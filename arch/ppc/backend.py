@@ -7,7 +7,7 @@ guest makes visible.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Registers, Trap
+from hal.core.isa import Backend, Fpu, Registers, Trap
 from hal.core.registry import register
 
 
@@ -18,6 +18,8 @@ class PowerPC(Backend):
             return name[1:]
         return name.upper()
 
+
+MSR_FP, MSR_FE0, MSR_FE1 = 0x2000, 0x800, 0x100   # FP available; FP exception mode
 
 PPC = register(PowerPC(
     name="ppc",
@@ -48,5 +50,9 @@ PPC = register(PowerPC(
     zig_target="powerpc-freestanding", zig_flags=(),
     exceptions={1: "machine check", 2: "data storage", 3: "instruction storage",
                 5: "alignment", 6: "program (illegal instruction or trap)", 8: "system call"},
+    # Unicorn starts with MSR.FP clear, so the first fadd raises "FP
+    # unavailable"; FE0=FE1=0: FP exceptions never interrupt; FPSCR 0: round
+    # to nearest, every exception disabled
+    fpu=Fpu(reset=(("msr", MSR_FE0 | MSR_FE1, MSR_FP), ("fpscr", 0xFFFF_FFFF, 0))),
     notes="fixed 32-bit words; big-endian; condition register; link register",
 ))

@@ -7,8 +7,11 @@ Instructions are 1 to 15 bytes long, so counting them needs a disassembler.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Registers, Trap
+from hal.core.isa import Backend, Fpu, Registers, Trap
 from hal.core.registry import register
+
+CR0_MP, CR0_EM, CR0_TS, CR0_NE = 0x2, 0x4, 0x8, 0x20   # monitor, emulate, task switched, native errors
+CR4_OSFXSR, CR4_OSXMMEXCPT = 0x200, 0x400              # the OS supports SSE state and SSE exceptions
 
 X86 = register(Backend(
     name="x86",
@@ -39,5 +42,13 @@ X86 = register(Backend(
     exceptions={0: "divide error", 1: "debug", 3: "breakpoint (int3)", 4: "overflow",
                 5: "bound range", 6: "invalid opcode", 13: "general protection fault",
                 14: "page fault"},
+    # As a real reset and the NT HAL leave it: x87 control word 0x037F (64-bit
+    # precision, round to nearest, every exception masked; Unicorn starts it
+    # at 0), an empty x87 stack, MXCSR 0x1F80 (the same for SSE), and
+    # CR0/CR4 set for the FPU to report its own errors and for SSE
+    fpu=Fpu(reset=(("fpcw", 0xFFFF, 0x037F), ("fpsw", 0xFFFF, 0), ("fptag", 0, 0xFFFF),
+                   ("mxcsr", 0xFFFF_FFFF, 0x1F80),
+                   ("cr0", CR0_EM | CR0_TS, CR0_MP | CR0_NE),
+                   ("cr4", 0, CR4_OSFXSR | CR4_OSXMMEXCPT))),
     notes="variable-length instructions (1-15 bytes); two-operand; flags register",
 ))

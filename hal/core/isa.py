@@ -34,6 +34,19 @@ class Trap:
 
 
 @dataclass(frozen=True)
+class Fpu:
+    """The floating-point unit, as plain data a tool can use without knowing the ISA.
+
+    `reset` is how the machine's reset (or the NT HAL's processor
+    initialisation) leaves it, applied by Backend.enter: for each register
+    named (as Unicorn names it, lower case), the bits to clear, then the bits
+    to set.  Unicorn's own reset is not always a real machine's: its x86
+    core starts with the x87 control word at 0 (24-bit precision, every
+    exception unmasked) where hardware gives 0x037F."""
+    reset: tuple[tuple[str, int, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Backend:
     name: str                    # short name used on the command line: "mips"
     title: str                   # one line for humans: "MIPS32 little-endian (R4000, o32)"
@@ -76,6 +89,7 @@ class Backend:
     # prefix that marks a memory-operand instruction as a store (else a load).
     mix: dict[str, str] = field(default_factory=dict)
     store_prefix: str = ""
+    fpu: Fpu = Fpu()
     notes: str = ""
 
     def __repr__(self) -> str:      # the dataclass's own would print every table above
@@ -114,9 +128,16 @@ class Backend:
 
     # -- machine state -------------------------------------------------------
     def enter(self, uc, entry: int, stack_top: int) -> None:
-        """Set up the registers a freshly loaded guest starts with."""
+        """Set up the registers a freshly loaded guest starts with: PC, stack
+        pointer and the floating-point unit as a real reset leaves it."""
         uc.reg_write(self.reg(self.regs.pc), entry)
         uc.reg_write(self.reg(self.regs.sp), stack_top)
+        for name, clear, set_ in self.fpu.reset:
+            reg = self.reg(name)
+            old = uc.reg_read(reg)
+            new = (old & ~clear) | set_
+            if new != old:          # a write can have side effects (Unicorn recomputes flags)
+                uc.reg_write(reg, new)
 
     def save_context(self, uc):
         """Snapshot the CPU registers, for moving a guest between cores."""
