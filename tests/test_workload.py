@@ -68,7 +68,7 @@ def test_schedule_report_is_deterministic(tmp_path):
     assert a == b and a[0] == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     data = json.loads((tmp_path / "a.json").read_text())
-    assert data["schema"] == 1 and data["policy"] == "rr" and len(data["guest_stats"]) == 3
+    assert data["schema"] == 2 and data["policy"] == "rr" and len(data["guest_stats"]) == 3
 
 
 def test_schedule_writes_csv_and_svg(tmp_path):

@@ -56,6 +56,10 @@ class Schedule:
     guests = property(lambda self: self.metrics["guest_stats"])
     core_stats = property(lambda self: self.metrics["core_stats"])
     timeline = property(lambda self: self.metrics["timeline"])
+    events = property(lambda self: self.metrics["events"],
+                      doc="blocks, wake-ups, messages and exits, in time order")
+    deadlock = property(lambda self: self.metrics["deadlock"],
+                        doc="None, or who waited on what when nothing could run again")
 
     @property
     def outputs(self) -> dict[str, str]:

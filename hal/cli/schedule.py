@@ -42,7 +42,7 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
         hal schedule fib@mips primes@ppc sleepy@x86 --cores 2 --policy rr
     """
     from ..core import memmap
-    from ..errors import HalError
+    from ..errors import GuestError, HalError
     from ..render import svg, terminal, text
     from ..scheduling import metrics, policies, workload
     from ..scheduling.scheduler import DEFAULT_QUANTUM
@@ -104,6 +104,10 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
         for m in results:
             with open(_suffixed(svg_file, m, len(results)), "w") as f:
                 f.write(svg.gantt_chart(m))
+    stuck = [m for m in results if m["deadlock"]]
+    if stuck:           # after the report: every guest's output and statistics are kept
+        where = "" if len(results) == 1 else f"{stuck[0]['policy']} on {stuck[0]['cores']} cores: "
+        raise GuestError(where + stuck[0]["deadlock"])
     faulted = any(g["fault"] for m in results for g in m["guest_stats"])
     raise SystemExit(3 if faulted else 0)
 

@@ -88,9 +88,10 @@ def schedule(m: dict, *, outputs: bool = True) -> str:
     cores = [[str(c["core"]), f"{c['busy']:,}", f"{c['idle']:,}", f"{c['switch']:,}",
               pct(c["utilization"])] for c in m["core_stats"]]
     guests = [[g["label"], f"{g['retired']:,}", f"{g['ready']:,}", f"{g['limited']:,}",
-               f"{g['blocked']:,}", f"{g['completion']:,}", str(g["slices"]),
-               str(g["migrations"]), ",".join(map(str, g["cores"])),
-               "fault" if g["fault"] else f"exit {g['exit_code']}"] for g in m["guest_stats"]]
+               f"{g['blocked']:,}", "-" if g["completion"] is None else f"{g['completion']:,}",
+               str(g["slices"]), str(g["migrations"]), ",".join(map(str, g["cores"])),
+               "fault" if g["fault"] else "deadlocked" if g["completion"] is None
+               else f"exit {g['exit_code']}"] for g in m["guest_stats"]]
     parts = [f"<div><b>{escape(summary_line(m))}</b></div>",
              f"<div>policy {escape(m['policy'])}: {escape(m['policy_description'])}; quantum "
              f"{m['quantum'] or 'none'}, switch cost {m['switch_cost']} ticks</div>",
@@ -99,6 +100,8 @@ def schedule(m: dict, *, outputs: bool = True) -> str:
              table(["guest", "retired", "ready", "limited", "blocked", "done at", "slices", "migr.",
                     "cores", "end"], guests, caption="guests")]
     parts += [_fault(f"{g['label']}: {g['fault']}") for g in m["guest_stats"] if g["fault"]]
+    if m["deadlock"]:
+        parts.append(_fault(m["deadlock"]))
     if outputs:
         parts += [f"<details><summary>{escape(g['label'])} output</summary>{pre(g['output'])}"
                   "</details>" for g in m["guest_stats"]]

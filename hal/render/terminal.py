@@ -147,10 +147,12 @@ def print_report(console, m: dict, *, outputs: bool = True, width: int | None = 
                 "migr.", "cores", "end"):
         guests.add_column(col, justify="left" if col in ("", "guest", "cores", "end") else "right")
     for g in m["guest_stats"]:
-        end = "fault" if g["fault"] else f"exit {g['exit_code']}"
+        end = ("fault" if g["fault"] else "deadlocked" if g["completion"] is None
+               else f"exit {g['exit_code']}")
+        done = "-" if g["completion"] is None else f"{g['completion']:,}"
         guests.add_row(Text(_symbol(g["guest"]), style=COLOURS[g["guest"] % len(COLOURS)]),
                        g["label"], f"{g['retired']:,}", f"{g['ready']:,}", f"{g['limited']:,}",
-                       f"{g['blocked']:,}", f"{g['completion']:,}", str(g["slices"]),
+                       f"{g['blocked']:,}", done, str(g["slices"]),
                        str(g["migrations"]), ",".join(map(str, g["cores"])), end)
     console.print(guests)
     gantt(console, m, width)

@@ -3,12 +3,16 @@
 Everything here is derived from the scheduler's exact tick counts, so the
 same workload always gives the same numbers; the JSON form is the schema
 other tools read (documented in the README under `hal schedule`).
+
+Each guest's run + ready + limited + blocked ticks add up to its lifetime:
+from tick 0 to its completion, or to the makespan if the run deadlocked
+before it ended (completion is then None).  Switch ticks count as ready.
 """
 from __future__ import annotations
 
 from .scheduler import Scheduler
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _ratio(a: int, b: int) -> float:
@@ -47,4 +51,6 @@ def collect(s: Scheduler) -> dict:
         "guest_stats": guests,
         "timeline": [{"core": seg.core, "start": seg.start, "end": seg.end, "kind": seg.kind,
                       "guest": seg.guest} for seg in s.timeline],
+        "events": s.events,
+        "deadlock": s.deadlock,
     }

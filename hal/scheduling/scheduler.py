@@ -3,32 +3,41 @@ cores on a deterministic virtual clock.
 
 Time is virtual.  One tick is one retired guest instruction (counted exactly
 by the machine), and loading a different guest onto a core costs
-`switch_cost` ticks.  Each core keeps its own clock.  The loop always serves
-the cores furthest behind in time first, so events (a message sent, a sleeper
-waking, a guest exiting) are seen in time order, and the same workload always
-produces the same timeline.  Wall-clock time never enters.
+`switch_cost` ticks.  Each core keeps its own clock.
+
+Events are seen in time order.  Between two HAL requests a guest touches
+nothing but itself, so a slice runs eagerly, and the core's clock moves on
+with it.  But a request (send, recv, wait, sleep, yield, read) or an exit can
+touch other guests, so the guest stops there and *holds* its core, whose
+clock now says when the request was made; the loop always serves the core
+furthest behind, so the request is answered only once every other core has
+reached its time.  A guest is therefore never woken, handed a message or told
+of an exit before its own clock got there, and never runs in two places at
+once.  The same workload always produces the same timeline.  Wall-clock time
+never enters.
 
 A guest leaves its core when its quantum is used up, when it blocks (sleep,
 recv on an empty channel, send to a full one, wait for a guest still
 running), or when it ends.  Cores with nothing to run jump ahead to the next
 event.  When nothing can ever run again but guests remain, that is a
-deadlock, reported with who waits on what.
+deadlock: the run stops there, keeping every guest's output and statistics,
+and `deadlock` says who waits on what.
+
+Accounting: a guest's life, from tick 0 to its completion (or to the end of
+the run), is split exactly into run, ready, limited and blocked ticks.  The
+ticks a core spends loading a guest (the switch cost) count as that guest's
+ready ticks: it is runnable but not yet running.
 """
 from __future__ import annotations
 
 from ..core.console import Console
 from ..core.machine import Machine, Stop, signed
 from ..core.memmap import MemoryMap
-from ..errors import GuestError
 from .policies import Policy
 from .state import Channel, Core, Guest, GuestConfig, Segment, State
 
 DEFAULT_QUANTUM = 10_000
 DEFAULT_CHANNEL_CAPACITY = 8
-
-
-class Deadlock(GuestError):
-    pass
 
 
 class Scheduler:
@@ -44,6 +53,9 @@ class Scheduler:
         self.channel_capacity = channel_capacity
         self.channels: dict[int, Channel] = {}
         self.timeline: list[Segment] = []
+        self.events: list[dict] = []     # blocks, wake-ups, messages and exits, in time order
+        self.deadlock: str | None = None
+        self._messages = 0
         self.guests = []
         for gid, cfg in enumerate(configs):
             console = Console() if max_output is None else Console(limit=max_output)
@@ -75,6 +87,10 @@ class Scheduler:
             now = min([c.clock for c in cores])
             if self._sleepers:
                 self._wake_sleepers(now)
+            held = [c for c in cores if c.holding is not None and c.clock == now]
+            if held:
+                self._resume(held[0], now)
+                continue
             for core in cores:
                 if core.clock == now:
                     guest = pick(core, now, self._runnable(core, now))
@@ -82,7 +98,11 @@ class Scheduler:
                         self._dispatch(core, guest, now)
                         break
             else:
-                self._idle_until(self._next_event(now), now)
+                later = self._next_event(now)
+                if later is None:
+                    self._deadlocked(now)
+                    break
+                self._idle_until(later, now)
         self.makespan = max(c.clock for c in self.cores)
         for c in self.cores:
             self._idle(c, self.makespan)
@@ -96,18 +116,16 @@ class Scheduler:
             ready = [g for g in ready if self.policy.eligible_at(g, now) <= now]
         return ready
 
-    def _next_event(self, now: int) -> int:
+    def _next_event(self, now: int) -> int | None:
         """When something can next happen: a core catching up, a sleeper waking,
-        a ready guest becoming eligible.  None of these: deadlock."""
+        a ready guest becoming eligible.  None: nothing ever will (deadlock)."""
         times = [c.clock for c in self.cores if c.clock > now]
         times += [g.wake_at for g in self._sleepers]
         for g in self.guests:
             if g.state is State.READY:
                 times.append(self.policy.eligible_at(g, max(now, g.ready_since)))
         later = [t for t in times if t > now]
-        if not later:
-            raise Deadlock(self._deadlock_report(now))
-        return min(later)
+        return min(later) if later else None
 
     def _idle_until(self, t: int, now: int) -> None:
         for c in self.cores:
@@ -138,6 +156,7 @@ class Scheduler:
                 self._segment(core, core.clock, core.clock + self.switch_cost, "switch", g.id)
                 core.clock += self.switch_cost
                 core.switch += self.switch_cost
+                g.ready += self.switch_cost        # runnable, not yet running
             core.last_guest = g.id
         if g.last_core != core.id:             # g.cores ends with g.last_core
             if g.last_core is not None:
@@ -145,38 +164,57 @@ class Scheduler:
             g.last_core = core.id
             g.cores.append(core.id)
         g.slices += 1
+        g.state = State.RUNNING
+        g.slice_start = core.clock
+        g.slice_first = g.machine.retired
+        g.machine.core_id = core.id
+        self._go_on(core, g)
 
+    def _go_on(self, core: Core, g: Guest) -> None:
+        """Run g on core until its quantum ends, or until it asks for a service
+        or ends: then it holds the core until every other core has caught up."""
         m = g.machine
-        counter = m.counter
-        start = g.slice_start = core.clock
-        first = g.slice_first = counter.retired
-        m.core_id = core.id
-        budget = self.quantum
-        while True:
-            stop = m.run(budget)
-            used = counter.retired - first
-            end = start + used
-            if stop is not Stop.BLOCKED:
-                break
-            if not self._serve(g, end) or (budget is not None and used >= self.quantum):
-                break
-            budget = None if self.quantum is None else self.quantum - used
-        core.clock = end
+        used = m.retired - g.slice_first
+        stop = m.run(None if self.quantum is None else self.quantum - used)
+        core.clock = g.slice_start + (m.retired - g.slice_first)
+        if stop is Stop.BUDGET:
+            self._end_slice(core, g)
+            self._make_ready(g, core.clock)
+        else:
+            core.holding = g
+
+    def _resume(self, core: Core, now: int) -> None:
+        """Every core has reached `now`: answer the holding guest's request (or
+        see to its end), then let it run on if it may."""
+        g, core.holding = core.holding, None
+        m = g.machine
+        if not m.done and self._serve(g, now):
+            if self.quantum is None or m.retired - g.slice_first < self.quantum:
+                self._go_on(core, g)
+                return
+        self._end_slice(core, g)
+        if m.done:
+            self._finish(g, now)
+        elif g.state is not State.BLOCKED:
+            self._make_ready(g, now)
+
+    def _end_slice(self, core: Core, g: Guest) -> None:
+        used = core.clock - g.slice_start
         core.busy += used
         g.run += used
-        self._segment(core, start, end, "run", g.id)
-        if m.done:
-            self._finish(g, end)
-        elif g.state is State.READY:
-            self._make_ready(g, end)
+        self._segment(core, g.slice_start, core.clock, "run", g.id)
 
     def _segment(self, core: Core, start: int, end: int, kind: str, guest: int | None = None):
         if end > start:
             self.timeline.append(Segment(core.id, start, end, kind, guest))
 
+    def _event(self, t: int, g: Guest, kind: str, **about) -> None:
+        self.events.append({"tick": t, "guest": g.id, "kind": kind, **about})
+
     def _make_ready(self, g: Guest, t: int) -> None:
         if g.state is State.BLOCKED:
             g.blocked += t - g.blocked_since
+            self._event(t, g, "wake")
         g.state = State.READY
         g.ready_since = t
         g.wake_at = None
@@ -186,20 +224,41 @@ class Scheduler:
         g.state = State.BLOCKED
         g.blocked_since = t
         g.waiting_on = why
+        self._event(t, g, "block", why=self._describe(why))
 
     def _finish(self, g: Guest, t: int) -> None:
         g.state = State.DONE
         g.completion = t
         self._live -= 1
         code = g.machine.exit_code if g.machine.fault is None else -1
+        self._event(t, g, "exit" if g.machine.fault is None else "fault", code=code)
         for w in self.guests:
             if w.state is State.BLOCKED and w.waiting_on == f"wait:{g.id}":
                 w.machine.complete(code)
                 self._make_ready(w, t)
 
+    def _deadlocked(self, now: int) -> None:
+        """Nothing can ever run again: stop the clock here, charging each guest
+        left its wait up to now, and say who waits on what."""
+        waits = []
+        for g in self.guests:
+            if g.state is State.BLOCKED:
+                g.blocked += now - g.blocked_since
+                g.blocked_since = now
+                waits.append(f"{g.label} waits in {self._describe(g.waiting_on)}")
+            elif g.state is State.READY:
+                g.ready += now - g.ready_since
+                g.ready_since = now
+        self.deadlock = f"deadlock at tick {now}: " + "; ".join(waits)
+
+    def _describe(self, why: str) -> str:
+        if why.startswith("wait:"):
+            return f"wait for {self.guests[int(why[5:])].label}"
+        return why
+
     # -- blocking services -----------------------------------------------------------
     def _serve(self, g: Guest, t: int) -> bool:
-        """Answer g's blocking request at time t.  True: g may go on running now."""
+        """Answer g's request at time t.  True: g may go on running now."""
         m = g.machine
         req = m.request
         name, args = req.service.name, req.args
@@ -226,41 +285,42 @@ class Scheduler:
                 return True
             self._block(g, t, f"wait:{target}")
             return False
-        chan = self.channels.setdefault(args[0], Channel(self.channel_capacity))
+        number = args[0]
+        chan = self.channels.setdefault(number, Channel(self.channel_capacity))
         if name == "send":
             value = signed(args[1], m.backend.bits)      # a number, whatever the ISA
-            if chan.receivers:
-                r = chan.receivers.popleft()
-                r.machine.complete(value)
-                self._make_ready(r, t)
-            elif len(chan.values) < chan.capacity:
-                chan.values.append(value)
-            else:
-                chan.senders.append((g, value))
-                self._block(g, t, f"send on channel {args[0]} (full)")
-                return False
-            m.complete()
-            return True
+            if chan.receivers or len(chan.values) < chan.capacity:
+                self._accept(chan, number, g, value, t)
+                m.complete()
+                return True
+            chan.senders.append((g, value))
+            self._block(g, t, f"send on channel {number} (full)")
+            return False
         if name == "recv":
             if chan.values:
-                m.complete(chan.values.popleft())
+                value, message = chan.values.popleft()
+                self._event(t, g, "recv", channel=number, value=value, message=message)
+                m.complete(value)
                 if chan.senders:
                     s, value = chan.senders.popleft()
-                    chan.values.append(value)
-                    s.machine.complete()
                     self._make_ready(s, t)
+                    self._accept(chan, number, s, value, t)
+                    s.machine.complete()
                 return True
             chan.receivers.append(g)
-            self._block(g, t, f"recv on channel {args[0]} (empty)")
+            self._block(g, t, f"recv on channel {number} (empty)")
             return False
         raise AssertionError(f"unhandled blocking service {name}")
 
-    def _deadlock_report(self, now: int) -> str:
-        waits = []
-        for g in self.guests:
-            if g.state is State.BLOCKED:
-                why = g.waiting_on
-                if why.startswith("wait:"):
-                    why = f"wait for {self.guests[int(why[5:])].label}"
-                waits.append(f"{g.label} waits in {why}")
-        return f"deadlock at tick {now}: " + "; ".join(waits)
+    def _accept(self, chan: Channel, number: int, sender: Guest, value: int, t: int) -> None:
+        """A value enters a channel at t: to a waiting receiver, else into the buffer."""
+        self._messages += 1
+        message = self._messages
+        self._event(t, sender, "send", channel=number, value=value, message=message)
+        if chan.receivers:
+            r = chan.receivers.popleft()
+            self._make_ready(r, t)
+            self._event(t, r, "recv", channel=number, value=value, message=message)
+            r.machine.complete(value)
+        else:
+            chan.values.append((value, message))

@@ -12,6 +12,7 @@ from ..core.machine import Machine
 
 class State(enum.Enum):
     READY = "ready"
+    RUNNING = "running"           # on a core, or holding one while its request waits its turn
     BLOCKED = "blocked"
     DONE = "done"
 
@@ -74,11 +75,12 @@ class Core:
     idle: int = 0
     switch: int = 0
     last_guest: int | None = None
+    holding: Guest | None = None  # stopped at `clock` with a request or an exit to be seen to
 
 
 @dataclass
 class Channel:
     capacity: int
-    values: deque = field(default_factory=deque)
+    values: deque = field(default_factory=deque)       # (value, message number)
     receivers: deque = field(default_factory=deque)    # guests blocked in recv
     senders: deque = field(default_factory=deque)      # (guest, value) blocked in send
