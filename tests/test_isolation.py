@@ -5,7 +5,7 @@ import signal
 from conftest import elf, image
 from test_cli import hal, one_error_line
 
-from hal.cli import run as cli_run
+from hal.api.runs import run as api_run
 from hal.core import runner
 from hal.safety import isolation
 
@@ -14,7 +14,7 @@ def test_a_crash_in_the_worker_is_reported_not_suffered(monkeypatch):
     def crash(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGSEGV)
     monkeypatch.setattr(runner, "run", crash)
-    result = cli_run._run_one(image("hello", "x86"), None, True, {})
+    result = api_run(image("hello", "x86"), isolate=True)
     assert result.fault.reason == ("the emulator crashed (signal SIGSEGV); "
                                    "halemu survived because the guest ran isolated")
     assert result.status == 3

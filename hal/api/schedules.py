@@ -24,7 +24,7 @@ from ..errors import HalError
 from ..scheduling.workload import GuestSpec, Workload
 from .options import DEFAULT_MEMORY, memory_map, positive
 
-__all__ = ["Schedule", "Schedules", "schedule", "compare_policies"]
+__all__ = ["Schedule", "Schedules", "schedule", "compare_policies", "load_workload"]
 
 Guests = Union[str, os.PathLike, Workload, GuestSpec, Iterable[Union[str, GuestSpec]]]
 """A workload (a TOML file, a bundled workload's name such as "consolidation",
@@ -102,7 +102,8 @@ class Schedule:
         return svg.gantt_chart(self.metrics)
 
     def __repr__(self) -> str:
-        return (f"<Schedule {self.policy} on {self.cores} cores, {len(self.guests)} guests: "
+        cores = f"{self.cores} core" + ("s" if self.cores != 1 else "")
+        return (f"<Schedule {self.policy} on {cores}, {len(self.guests)} guests: "
                 f"makespan {self.makespan:,} ticks, utilization {100 * self.mean_utilization:.1f}%>")
 
     def _repr_html_(self) -> str:
@@ -198,7 +199,8 @@ class _Plan:
     options: dict             # the Scheduler's keyword arguments
 
 
-def _workload(source) -> Workload:
+def load_workload(source: str | os.PathLike | Workload) -> Workload:
+    """A workload file, or a bundled workload's name ("consolidation"), read and checked."""
     from ..scheduling import workload
     if isinstance(source, Workload):
         return source
@@ -246,7 +248,7 @@ def _plan(guests, workload, cores, quantum, switch_cost, max_instructions, memor
         if workload is not None:
             raise HalError("two workloads: give one, with any extra guests as a list")
         guests, workload = (), guests
-    wl = _workload(workload) if workload is not None else Workload([])
+    wl = load_workload(workload) if workload is not None else Workload([])
     specs = wl.guests + _specs(guests)
     if not specs:
         raise HalError("no guests: name some as PROGRAM@ISA, or give --workload FILE")

@@ -26,3 +26,13 @@ def report_end(result) -> None:
         click.echo(f"hal: error: {result.error_line()}", err=True)
         if result.fault.registers:
             click.echo(f"  registers: {result.fault.register_dump(result.word_digits)}", err=True)
+
+
+def write_file(path: str, text: str) -> None:
+    """Write a report file; a path we cannot write is bad input, in one line."""
+    from ..errors import HalError
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+    except OSError as e:
+        raise HalError(f"{path}: cannot write: {e.strerror}") from None

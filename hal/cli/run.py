@@ -1,7 +1,6 @@
 """`hal build`, `hal run` and `hal resume`: one guest, built and run to its end."""
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -16,15 +15,9 @@ from .common import CONSOLE_HELP, ISA_HELP, console, report_end
               show_default=True, help=CONSOLE_HELP)
 def build(source, isa, console_via):
     """Cross-compile a guest (a .c file or a bundled guest's name) with zig."""
-    from pathlib import Path
-
-    from ..core import registry
-    from ..toolchain import build as b
-    from ..toolchain import guests
-    path = Path(source) if source.endswith(".c") or os.path.sep in source else guests.source(source)
-    backends = registry.backends() if isa == "all" else [registry.get(isa)]
-    for backend, elf in zip(backends, b.build_all(path, backends, b.CONSOLES[console_via])):
-        click.echo(f"{backend.name:6} {elf}")
+    from ..api.runs import build as build_guest
+    for name, elf in build_guest(source, isa, console=console_via).items():
+        click.echo(f"{name:6} {elf}")
 
 
 @click.command()
@@ -56,64 +49,41 @@ def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jo
     With one ISA the guest's output goes straight to stdout and hal exits with
     the guest's exit code; with --isa all (the default for bundled guests) the
     ISAs are shown side by side."""
-    from ..core import memmap
+    from ..api import runs as api
+    from ..api.options import load
     from ..errors import HalError
-    from ..toolchain import build, programs
-    try:
-        mem = memmap.MemoryMap(memmap.parse_size(memory))
-    except ValueError as e:
-        raise HalError(str(e)) from None
     if (snapshot_at is None) != (snapshot_file is None):
         raise HalError("--snapshot-at and --snapshot go together")
-    images = programs.resolve(guest, isa, build.CONSOLES[console_via], mem)
+    limits = dict(memory=memory, max_instructions=max_instructions, max_output=max_output)
+    images = load(guest, isa, console=console_via, memory=memory)
     stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
-    limits = dict(memory=mem, max_instructions=max_instructions, max_output=max_output)
     if len(images) == 1:
         if snapshot_at is not None:
             _run_to_snapshot(images[0], snapshot_at, snapshot_file, stdin, limits)
             return
-        if isolate is None:
-            isolate = images[0].path.suffix == ".elf" and not _built_by_hal(images[0].path)
-        result = _run_one(images[0], stdin, isolate, limits)
+        result = api.run(images[0], input=stdin, isolate=isolate, echo=sys.stdout.buffer, **limits)
         if stats:
-            click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
-                       f"{result.hal_calls} HAL calls", err=True)
+            _stats(result)
         report_end(result)
         sys.exit(result.status)
     if snapshot_at is not None:
         raise HalError("--snapshot-at needs one ISA (--isa NAME)")
-    from ..safety.parallel import default_jobs, run_many
-    data = stdin.read() if stdin is not None else None
-    results = run_many(images, jobs=jobs or default_jobs(), stdin_data=data, **limits)
+    runs = api.run_all(images, input=stdin, jobs=jobs, **limits)
     from ..render.terminal import side_by_side
-    side_by_side(console(), results)
-    worst = max(results, key=lambda r: (r.fault is not None, r.status != 0))
-    sys.exit(worst.status)
+    side_by_side(console(), runs.runs)
+    sys.exit(runs.status)
 
 
-def _built_by_hal(path) -> bool:
-    from .. import paths
-    return paths.cache_dir() in path.resolve().parents
-
-
-def _run_one(image, stdin, isolate: bool, limits):
-    """One guest, its output live on stdout; in a worker process if isolated."""
-    from ..core import runner
-    from ..safety import isolation
-    if not isolate:
-        return runner.run(image, echo=sys.stdout.buffer, stdin=stdin, **limits)
-    result, died = isolation.call_isolated(runner.run, image, echo=sys.stdout.buffer,
-                                           stdin=stdin, **limits)
-    if result is None:
-        b = image.backend
-        result = runner.RunResult(image.name, b.name, b"", 0, 0, None,
-                                  isolation.crashed_fault(died), b.word_bytes * 2)
-    return result
+def _stats(result) -> None:
+    click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
+               f"{result.hal_calls} HAL calls", err=True)
 
 
 def _run_to_snapshot(image, at, path, stdin, limits) -> None:
+    from ..api.options import memory_map
     from ..core import runner
     from ..safety import snapshot
+    limits = dict(limits, memory=memory_map(limits["memory"]))
     machine = runner.new_machine(image, echo=sys.stdout.buffer, stdin=stdin, **limits)
     result = runner.finish(machine, until=at)
     if result is not None:
@@ -134,15 +104,10 @@ def resume(snapshot_file, stats):
 
     It goes on to the same output and the same instruction count as a run
     that never stopped; only the output still to come is printed."""
-    from ..core import runner
-    from ..safety import snapshot
+    from ..api.runs import resume as resume_guest
     stdin = sys.stdin.buffer if not sys.stdin.isatty() else None
-    machine = snapshot.load(snapshot_file, echo=sys.stdout.buffer, stdin=stdin)
-    if machine.request is not None:
-        runner.answer(machine)
-    result = runner.finish(machine)
+    result = resume_guest(snapshot_file, input=stdin, echo=sys.stdout.buffer)
     if stats:
-        click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
-                   f"{result.hal_calls} HAL calls", err=True)
+        _stats(result)
     report_end(result)
     sys.exit(result.status)

@@ -1,0 +1,155 @@
+"""Every `hal` command in the README, run through the command line and through
+the Python API: the same output, the same numbers, the same files, the same
+exit status.  A command added to the README without its API twin here fails."""
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import elf
+
+import hal
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKLOADS = ROOT / "guests" / "workloads"
+
+# Commands that describe halemu itself (tables of ISAs, guests, services): no
+# run, no numbers, nothing for the API to agree on.
+DESCRIBE = {"hal isas", "hal guests", "hal services"}
+
+
+def readme_commands() -> list[str]:
+    """The `hal` command lines of the README's sh blocks, comments dropped."""
+    text = (ROOT / "README.md").read_text()
+    found = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            command = re.split(r"\s{2,}#", line)[0].strip()
+            if re.search(r"(^|\| )hal ", command) or command == "hal":
+                found.append(" ".join(command.split()))
+    return found
+
+
+@dataclass
+class Expect:
+    stdout: str
+    status: int = 0
+    stderr: str | None = None                       # None: not compared
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def stats(r) -> str:
+    return f"{r.guest} on {r.isa}: {r.retired} instructions, {r.hal_calls} HAL calls\n"
+
+
+def ran(r) -> Expect:
+    return Expect(r.text, r.status)
+
+
+def runs(rs) -> Expect:
+    return Expect(rs.table(), rs.status)
+
+
+def csv_files(s, tmp: Path) -> dict[str, str]:
+    written = s.write_csv(tmp / "api" / "run.csv")
+    return {p.name: p.read_text() for p in written}
+
+
+def scheduled(s) -> Expect:
+    return Expect(s.table(), 3 if s.faulted or s.deadlock else 0)
+
+
+# README command -> what the API gives for it, in a scratch folder `tmp` that
+# holds my.c (a copy of hello.c) and numbers.txt
+API = {
+    "hal run fib --isa mips": lambda tmp: ran(hal.run("fib", isa="mips")),
+    "hal run fib --isa all": lambda tmp: runs(hal.run_all("fib")),
+    "hal run endian": lambda tmp: runs(hal.run_all("endian")),
+    "hal run sort --isa ppc --stats": lambda tmp: (
+        lambda r: Expect(r.text, r.status, stats(r)))(hal.run("sort", isa="ppc")),
+    "hal run path/to/guest.elf": lambda tmp: ran(hal.run(elf("hello", "ppc"))),
+    "hal run my.c --isa ppc": lambda tmp: ran(hal.run(tmp / "my.c", isa="ppc")),
+    "hal build my.c --isa all": lambda tmp: Expect("".join(
+        f"{isa:6} {path}\n" for isa, path in hal.build(tmp / "my.c", isa="all").items())),
+    "hal compare matmul": lambda tmp: Expect(hal.compare("matmul").table()),
+    "hal compare matmul --format markdown": lambda tmp: Expect(hal.compare("matmul").to_markdown()),
+    "hal compare sort --isa mips,alpha": lambda tmp: Expect(
+        hal.compare("sort", isas="mips,alpha").table()),
+    "hal compare sort --svg mix.svg": lambda tmp: (lambda c: Expect(
+        c.table(), files={"mix.svg": c.svg()}))(hal.compare("sort")),
+    "hal compare fib --jobs 1": lambda tmp: Expect(hal.compare("fib", jobs=1).table()),
+    "hal disasm hello --function hal_trap": lambda tmp: Expect(
+        hal.disasm("hello", function="hal_trap").text()),
+    "hal disasm fib --function fib --source": lambda tmp: Expect(
+        hal.disasm("fib", function="fib", source=True).text()),
+    "hal trace hello --isa ppc --limit 20": lambda tmp: Expect(
+        hal.trace("hello", isa="ppc", limit=20).text()),
+    "hal trace hello --isa mips --function hal_trap --format json": lambda tmp: Expect(
+        hal.trace("hello", isa="mips", function="hal_trap").to_json()),
+    "hal disasm echo --function hal_uart_putc --isa x86,ppc": lambda tmp: Expect(
+        hal.disasm("echo", isa="x86,ppc", function="hal_uart_putc").text()),
+    r"printf 'a b\nc\n' | hal run wc --isa ppc": lambda tmp: ran(
+        hal.run("wc", isa="ppc", input="a b\nc\n")),
+    "hal run sum --isa mips --input numbers.txt": lambda tmp: ran(
+        hal.run("sum", isa="mips", input=tmp / "numbers.txt")),
+    "hal run echo --isa all < README.md": lambda tmp: runs(
+        hal.run_all("echo", input=ROOT / "README.md")),
+    "hal schedule fib@mips primes@ppc sleepy@x86 --cores 2": lambda tmp: scheduled(
+        hal.schedule(["fib@mips", "primes@ppc", "sleepy@x86"], cores=2)),
+    # the file names policies to compare, so the command compares them
+    "hal schedule --workload guests/workloads/consolidation.toml": lambda tmp: Expect(
+        hal.compare_policies(WORKLOADS / "consolidation.toml").table()),
+    "hal schedule --workload guests/workloads/consolidation.toml --compare pinned:8,rr:3":
+        lambda tmp: Expect(hal.compare_policies(WORKLOADS / "consolidation.toml",
+                                                "pinned:8,rr:3").table()),
+    "hal schedule --workload guests/workloads/pipeline.toml": lambda tmp: scheduled(
+        hal.schedule(WORKLOADS / "pipeline.toml")),
+    "hal schedule collatz@x86:weight=2 collatz@mips sort@ppc:limit=0.2 --policy shares --cores 1":
+        lambda tmp: scheduled(hal.schedule(["collatz@x86:weight=2", "collatz@mips",
+                                            "sort@ppc:limit=0.2"], policy="shares", cores=1)),
+    "hal schedule fib@mips sleepy@x86 --json run.json --csv run.csv --svg run.svg":
+        lambda tmp: (lambda s: Expect(s.table(), files={
+            "run.json": s.to_json(), "run.svg": s.svg(), **csv_files(s, tmp)}))(
+            hal.schedule(["fib@mips", "sleepy@x86"])),
+}
+
+
+def test_every_readme_command_has_its_api_twin():
+    commands = readme_commands()
+    assert len(commands) > 20
+    missing = [c for c in commands if c not in API and c not in DESCRIBE]
+    assert not missing, "README commands without an API twin in this test:\n" + "\n".join(missing)
+    stale = [c for c in API if c not in commands]
+    assert not stale, "commands here that the README no longer shows:\n" + "\n".join(stale)
+
+
+def cli(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run a README command line in a shell, with this interpreter's hal, and
+    the README's placeholder paths made real."""
+    hal_cmd = f"{shlex.quote(sys.executable)} -m hal "
+    command = re.sub(r"(^|\| )hal ", lambda m: m.group(1) + hal_cmd, command)
+    command = command.replace("path/to/guest.elf", shlex.quote(str(elf("hello", "ppc"))))
+    command = command.replace("guests/workloads/", shlex.quote(str(WORKLOADS)) + "/")
+    command = command.replace("< README.md", "< " + shlex.quote(str(ROOT / "README.md")))
+    return subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=600)
+
+
+@pytest.mark.parametrize("command", sorted(API))
+def test_the_command_line_and_the_api_agree(command, tmp_path):
+    shutil.copy(ROOT / "guests" / "hello.c", tmp_path / "my.c")
+    (tmp_path / "numbers.txt").write_text("1 2 3\n-4 10\n")
+    (tmp_path / "api").mkdir()
+    proc = cli(command, tmp_path)
+    assert "Traceback" not in proc.stderr
+    want = API[command](tmp_path)
+    assert proc.stdout == want.stdout
+    assert proc.returncode == want.status, proc.stderr
+    if want.stderr is not None:
+        assert proc.stderr == want.stderr
+    for name, content in want.files.items():
+        assert (tmp_path / name).read_text() == content, name
