@@ -200,6 +200,13 @@ def test_compare_policies_uses_the_workloads_list_by_default():
     assert "the same workload under each policy" in ss.table() and "<svg" in ss._repr_html_()
 
 
+def test_a_deadlock_is_a_result_not_an_exception():
+    s = hal.schedule(["consumer@x86", "hello@ppc"])
+    assert s.deadlock.startswith("deadlock at tick ") and "consumer@x86 waits in recv" in s.deadlock
+    assert s.outputs["hello@ppc"] == "Hello from a halemu guest!\n"
+    assert s.deadlock in s._repr_html_()
+
+
 @pytest.mark.parametrize("kwargs, message", [
     (dict(cores=0), "--cores must be 1 to 256, not 0"),
     (dict(quantum=0), "--quantum must be at least 1 tick"),

@@ -165,7 +165,9 @@ def schedule(guests_or_workload: Guests = (), *, workload: str | os.PathLike | W
     (ticks per context switch, default 0) and max_instructions fall back on
     the workload's [schedule] settings, then on those defaults.  memory and
     max_output apply to each guest; isolate runs it all in a worker process.
-    A workload's `compare` setting is for `hal.compare_policies`."""
+    A workload's `compare` setting is for `hal.compare_policies`.  Neither a
+    guest's fault nor a deadlock is an exception: see the guest's `fault` and
+    the Schedule's `deadlock` (who waited on what when nothing could run)."""
     plan = _plan(guests_or_workload, workload, cores, quantum, switch_cost, max_instructions,
                  memory, max_output)
     name = policy or plan.settings.get("policy", "rr")
