@@ -23,6 +23,7 @@ setup(
               *[f"hal.arch.{isa}" for isa in ISAS], "hal.guests"],
     package_dir={"hal": "hal", "hal.arch": "arch", "hal.guests": "guests"},
     package_data={
+        "hal": ["py.typed"],            # the API's type hints are for type checkers too (PEP 561)
         "hal.core": ["native/*.c"],
         **{f"hal.arch.{isa}": ["*.S", "*.ld", "*.h", "*.c"] for isa in ISAS},
         "hal.guests": ["*.c", "include/*.h", "lib/*.c", "lib/*.ld", "expected/*.out",

@@ -115,6 +115,24 @@ def test_every_form_of_input_is_read_the_same(isa, data, tmp_path_factory):
         assert hal.run("wc", isa=isa, input=form).text == want
 
 
+def test_echo_takes_binary_and_text_streams(backend):
+    binary, text = io.BytesIO(), io.StringIO()
+    r = hal.run("hello", isa=backend.name, echo=binary)
+    assert binary.getvalue() == r.output
+    assert hal.run("hello", isa=backend.name, echo=text) == r and text.getvalue() == r.text
+
+
+@given(text=st.text(), cuts=st.lists(st.integers(min_value=0, max_value=400)))
+def test_a_text_echo_decodes_utf8_split_anywhere(text, cuts):
+    from hal.api.options import echo_stream
+    data, out = text.encode(), io.StringIO()
+    echo = echo_stream(out)
+    points = sorted({0, len(data), *(c for c in cuts if c < len(data))})
+    for a, b in zip(points, points[1:]):
+        echo.write(data[a:b])
+    assert out.getvalue() == text
+
+
 def test_run_all_is_every_isa_in_order():
     rs = hal.run_all("endian", jobs=1)
     assert rs.isas == ISAS and len(rs) == 4
@@ -216,6 +234,17 @@ def test_a_deadlock_is_a_result_not_an_exception():
 def test_bad_schedule_arguments_are_hal_errors(kwargs, message):
     with pytest.raises(hal.HalError, match=message):
         hal.schedule(["hello@x86"], **kwargs)
+
+
+@pytest.mark.parametrize("runs, message", [
+    (None, "no policies to compare: give runs such as 'pinned:4,rr:2'"),
+    ([("rr",)], "a run is 'POLICY:CORES' or \\(POLICY, CORES\\), not \\('rr',\\)"),
+    ("rr:0", "--compare: rr needs 1 to 256 cores, not 0"),
+    ([("fifo", 2)], "unknown policy 'fifo'"),
+])
+def test_bad_policy_lists_are_hal_errors(runs, message):
+    with pytest.raises(hal.HalError, match=message):
+        hal.compare_policies(["hello@x86"], runs)
 
 
 # -- hal.disasm, hal.trace --------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import BinaryIO, Sequence, Union
+from typing import BinaryIO, Sequence, TextIO, Union
 
 from ..core.loader import Image
 from ..core.memmap import MemoryMap, parse_size
@@ -53,9 +53,34 @@ def input_bytes(data: Input) -> bytes | None:
 def input_stream(data: Input) -> BinaryIO | None:
     """Console input as a stream; a file object is passed on unread, so a
     guest reading a pipe sees each line as it comes (as `hal run` does)."""
-    if data is None or hasattr(data, "read"):
-        return data
-    return io.BytesIO(input_bytes(data))
+    if data is None or isinstance(data, (bytes, str, os.PathLike)):
+        data_bytes = input_bytes(data)
+        return None if data_bytes is None else io.BytesIO(data_bytes)
+    return data
+
+
+class _TextEcho:
+    """A text stream (a notebook's sys.stdout) as the binary stream a console
+    echoes to; UTF-8 split across writes is decoded whole."""
+
+    def __init__(self, text: TextIO):
+        import codecs
+        self._text = text
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def write(self, data: bytes) -> None:
+        self._text.write(self._decoder.decode(data))
+
+    def flush(self) -> None:
+        self._text.flush()
+
+
+def echo_stream(echo: BinaryIO | TextIO | None) -> BinaryIO | None:
+    """Where a guest's output also goes as it comes: a binary stream as it is,
+    a text stream (sys.stdout, also in a notebook) through a decoder."""
+    if echo is None or not isinstance(echo, io.TextIOBase):
+        return echo         # type: ignore[return-value]
+    return _TextEcho(echo)  # type: ignore[return-value]
 
 
 def isa_names(isas: Isas) -> list[str] | None:

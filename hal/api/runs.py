@@ -14,13 +14,14 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 from collections.abc import Sequence
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, TextIO
 
+from ..core.loader import Image
 from ..core.memmap import MemoryMap
 from ..core.runner import RunResult
 from ..errors import HalError
-from .options import (DEFAULT_MEMORY, Input, Isas, Program, input_bytes, input_stream, load,
-                      positive)
+from .options import (DEFAULT_MEMORY, Input, Isas, Program, echo_stream, input_bytes,
+                      input_stream, load, positive)
 
 __all__ = ["Run", "Runs", "build", "run", "run_all", "resume"]
 
@@ -140,7 +141,7 @@ def _built_by_hal(path: Path) -> bool:
 def run(program: Program, isa: str | None = None, *, input: Input = None,
         memory: str | int | MemoryMap = DEFAULT_MEMORY, max_instructions: int | None = None,
         max_output: int | None = None, console: str = "trap", isolate: bool | None = None,
-        echo: BinaryIO | None = None) -> Run:
+        echo: BinaryIO | TextIO | None = None) -> Run:
     """Run a guest on one ISA to its end, as `hal run PROGRAM --isa ISA` does.
 
     program: a bundled guest's name, a C source (built for `isa`), an ELF
@@ -150,8 +151,8 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
     max_output (bytes; default 1 MiB) stop a runaway guest with a fault.
     console: "trap" or "uart" (see `hal run --console`).  isolate: run in a
     forked worker so that an emulator crash is reported, not suffered
-    (default: on for ELF files halemu did not build).  echo: a binary stream
-    that also gets the output as it comes.
+    (default: on for ELF files halemu did not build).  echo: a stream that
+    also gets the output as it comes (sys.stdout shows it live in a notebook).
 
     A guest that faults is not an exception: the Run's `fault` says what
     happened.  Bad input (an unknown ISA or guest, an ELF we refuse, a source
@@ -162,7 +163,7 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
         raise HalError("hal.run runs one ISA: give isa='NAME' (one of "
                        f"{', '.join(i.backend.name for i in images)}), or use hal.run_all")
     image = images[0]
-    stdin = input_stream(input)
+    stdin, echo = input_stream(input), echo_stream(echo)
     if isolate is None:
         isolate = image.path.suffix == ".elf" and not _built_by_hal(image.path)
     from ..core import runner
@@ -188,11 +189,11 @@ def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = No
     from ..safety.parallel import default_jobs, run_many
     limits = _limits(memory, max_instructions, max_output)
     jobs = positive("jobs", jobs) or default_jobs()
-    if isinstance(program, (list, tuple)):
+    if isinstance(program, (str, os.PathLike, Image)):
+        images = load(program, isas, console=console, memory=limits["memory"])
+    else:
         images = [img for p in program for img in load(p, None, console=console,
                                                        memory=limits["memory"])]
-    else:
-        images = load(program, isas, console=console, memory=limits["memory"])
     if not images:
         raise HalError("hal.run_all: no guests to run")
     results = run_many(images, jobs=jobs, stdin_data=input_bytes(input), **limits)
@@ -200,16 +201,18 @@ def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = No
 
 
 def resume(snapshot: str | os.PathLike, *, input: Input = None,
-           echo: BinaryIO | None = None) -> Run:
+           echo: BinaryIO | TextIO | None = None) -> Run:
     """Continue a guest saved by `hal run ... --snapshot-at N --snapshot FILE`
     to its end, as `hal resume FILE` does: the same output and instruction
     count as a run that never stopped (`output` holds all of it)."""
     from ..core import runner
     from ..safety import snapshot as snapshots
-    machine = snapshots.load(snapshot, echo=echo, stdin=input_stream(input))
+    machine = snapshots.load(Path(snapshot), echo=echo_stream(echo), stdin=input_stream(input))
     if machine.request is not None:
         runner.answer(machine)
-    return Run.of(runner.finish(machine))
+    result = runner.finish(machine)
+    assert result is not None           # finish() without `until` runs to the end
+    return Run.of(result)
 
 
 def _limits(memory, max_instructions, max_output) -> dict:

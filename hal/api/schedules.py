@@ -94,7 +94,7 @@ class Schedule:
     def write_csv(self, path: str | os.PathLike) -> list[Path]:
         """What `--csv NAME.csv` writes: NAME.guests.csv, NAME.cores.csv, NAME.timeline.csv."""
         from ..render import text
-        return text.write_csv(path, self.metrics)
+        return text.write_csv(Path(path), self.metrics)
 
     def svg(self) -> str:
         """The Gantt chart: one row per core, one colour per guest (`--svg FILE`)."""
@@ -276,13 +276,19 @@ def _cores_ok(n) -> bool:
     return not isinstance(n, bool) and isinstance(n, int) and 1 <= n <= MAX_CORES
 
 
-def _runs(runs: Runs, cores: int) -> list[tuple[str, int]]:
+def _runs(runs: str | Sequence[str | tuple[str, int]], cores: int) -> list[tuple[str, int]]:
     from ..scheduling import policies, workload
     if isinstance(runs, str):
         pairs = workload.parse_compare(runs, cores)
     else:
-        pairs = [p for r in runs for p in (workload.parse_compare(r, cores) if isinstance(r, str)
-                                           else [tuple(r)])]
+        pairs = []
+        for r in runs:
+            if isinstance(r, str):
+                pairs += workload.parse_compare(r, cores)
+            elif isinstance(r, (tuple, list)) and len(r) == 2 and isinstance(r[0], str):
+                pairs.append((r[0], r[1]))
+            else:
+                raise HalError(f"a run is 'POLICY:CORES' or (POLICY, CORES), not {r!r}")
         if not pairs:
             raise HalError("--compare needs at least one policy")
     for name, n in pairs:
