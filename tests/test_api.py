@@ -185,13 +185,15 @@ def test_compare_formats_are_the_renderers():
 # -- hal.schedule ---------------------------------------------------------------
 
 
-def test_schedule_applies_the_workload_files_settings():
+def test_schedule_applies_the_workload_files_settings(monkeypatch, tmp_path):
     """The README's consolidation numbers (rr on 3 cores, switch cost 100 from
     the file): the trap a first user fell into, where the switch cost was lost."""
     s = hal.schedule(CONSOLIDATION)
     assert (s.policy, s.cores, s.quantum, s.switch_cost) == ("rr", 3, 10_000, 100)
     assert s.makespan == 611_977 and round(s.mean_utilization, 3) == 0.682
     assert hal.schedule("consolidation").metrics == s.metrics      # a bundled workload by name
+    monkeypatch.chdir(tmp_path)         # the README's path, from a notebook in another folder
+    assert hal.schedule("guests/workloads/consolidation.toml").metrics == s.metrics
     assert hal.schedule(CONSOLIDATION, switch_cost=0).makespan != s.makespan
     assert repr(s) == ("<Schedule rr on 3 cores, 8 guests: makespan 611,977 ticks, "
                        "utilization 68.2%>")

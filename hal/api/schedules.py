@@ -210,12 +210,17 @@ def load_workload(source: str | os.PathLike | Workload) -> Workload:
 
 
 def _workload_path(source) -> Path:
-    """A path as given, or a bundled workload's name ("consolidation")."""
+    """A path as given; else a bundled workload's name ("consolidation"), or
+    the README's path to one ("guests/workloads/consolidation.toml"), found
+    wherever halemu is, so a notebook in another folder can use either."""
     from .. import paths
     path = Path(source)
-    bundled = paths.GUESTS / "workloads" / f"{source}.toml"
-    if not path.exists() and path.suffix != ".toml" and bundled.is_file():
-        return bundled
+    if path.exists():
+        return path
+    for bundled in (paths.GUESTS / "workloads" / f"{source}.toml",
+                    paths.GUESTS.parent / path):
+        if not path.is_absolute() and bundled.suffix == ".toml" and bundled.is_file():
+            return bundled
     return path
 
 

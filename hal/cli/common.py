@@ -6,7 +6,7 @@ import sys
 
 import click
 
-ISA_HELP = "an ISA name (see `hal isas`) or 'all'"
+ISA_HELP = "an ISA name (see `hal isas`), several separated by commas, or 'all'"
 
 CONSOLE_HELP = ("how the console helpers write: 'trap' (the hal_write service) or 'uart' "
                 "(the UART device; builds a -DHAL_CONSOLE_UART variant)")
