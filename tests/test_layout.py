@@ -20,7 +20,9 @@ ALLOWED = {
     "scheduling": {"core", "safety", "toolchain"},
     "render": {"core", "inspection", "scheduling"},
     "api": {"core", "toolchain", "safety", "inspection", "scheduling", "render"},
-    "cli": {"*"},
+    # the CLI runs guests, comparisons and schedules only through hal.api, so
+    # the command line and Python can never give different numbers
+    "cli": {"api", "render", "core", "toolchain", "safety"},
     "": {"*"},
 }
 OPEN = {"errors", "paths"}
