@@ -156,6 +156,7 @@ def test_build_returns_each_isas_elf():
     assert list(built) == ISAS
     assert all(path == elf("hello", isa) for isa, path in built.items())
     assert list(hal.build(TEST_GUESTS / "exit42.c", isa="ppc")) == ["ppc"]
+    assert hal.build([TEST_GUESTS / "exit42.c"], isa="ppc") == hal.build(TEST_GUESTS / "exit42.c", "ppc")
     with pytest.raises(hal.BuildError, match="does not build for x86"):
         hal.build(ROOT / "tests" / "bad_source.c", isa="x86")
 

@@ -115,16 +115,23 @@ class Runs(Sequence[Run]):
         return html.runs(self.runs)
 
 
-def build(sources: str | os.PathLike, isa: Isas = "all", *, console: str = "trap") -> dict[str, Path]:
+def build(sources: str | os.PathLike | Sequence[str | os.PathLike], isa: Isas = "all", *,
+          console: str = "trap") -> dict[str, Path]:
     """Cross-compile a guest with zig, as `hal build` does: `sources` is a C
-    file or a bundled guest's name.  Returns ISA -> ELF path, in the order
-    asked.  Builds are cached by a hash of every input, so a second call
-    costs nothing; a source that does not compile raises BuildError with the
-    compiler's message.  console="uart" builds the -DHAL_CONSOLE_UART variant."""
+    file (or a list holding one) or a bundled guest's name.  Returns ISA ->
+    ELF path, in the order asked.  Builds are cached by a hash of every
+    input, so a second call costs nothing; a source that does not compile
+    raises BuildError with the compiler's message.  console="uart" builds
+    the -DHAL_CONSOLE_UART variant."""
     from ..core import registry
     from ..toolchain import build as b
     from ..toolchain import guests
     from .options import console_defines, isa_names
+    if not isinstance(sources, (str, os.PathLike)):
+        listed = list(sources)
+        if len(listed) != 1:
+            raise HalError(f"a guest is built from one C source for now, not {len(listed)}")
+        sources = listed[0]
     text = os.fspath(sources)
     path = Path(text) if text.endswith(".c") or os.path.sep in text else guests.source(text)
     names = isa_names(isa)
