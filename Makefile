@@ -15,12 +15,14 @@ $(VENV)/.installed: pyproject.toml setup.py
 	touch $@
 
 demo: $(VENV)/.installed
+	$(HAL) setup
 	$(HAL) isas
 	$(HAL) run hello --isa all
 	$(HAL) run fib --isa all
 	$(HAL) schedule --workload guests/workloads/consolidation.toml --compare pinned:8,rr:3
 
 test: $(VENV)/.installed
+	$(HAL) setup
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed

@@ -11,6 +11,8 @@ command is a thin layer on it, so both give the same numbers:
     hal.run("fib", isa="mips")            # -> Run: output, exit_code, retired, hal_calls, fault
     hal.run_all("endian")                 # -> Runs: the same guest on every ISA
     hal.build("my.c", isa="all")          # -> {isa: ELF path}
+    hal.run(["main.c", "util.c"], isa="x86",    # several files, and -I, -D, -O
+            options=hal.compiler(includes=["inc"], defines=["N=3"], optimize="3"))
     hal.compare("matmul")                 # -> Comparison: .table() .to_markdown() .to_json() .svg()
     hal.schedule("consolidation")         # -> Schedule: metrics, Gantt chart, outputs
     hal.compare_policies("consolidation", "pinned:8,rr:3")
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING
 _API = {
     "run": "runs", "run_all": "runs", "build": "runs", "resume": "runs", "Run": "runs",
     "Runs": "runs",
-    "load": "options",
+    "load": "options", "compiler": "options",
     "compare": "comparisons", "Comparison": "comparisons",
     "schedule": "schedules", "compare_policies": "schedules", "Schedule": "schedules",
     "Schedules": "schedules",
@@ -40,7 +42,7 @@ __all__ = sorted([*_API, *_ERRORS])
 if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
     from .api.comparisons import Comparison, compare
     from .api.listings import Disassembly, Trace, disasm, trace
-    from .api.options import load
+    from .api.options import compiler, load
     from .api.runs import Run, Runs, build, resume, run, run_all
     from .api.schedules import Schedule, Schedules, compare_policies, schedule
     from .errors import BuildError, GuestError, HalError, LoadError

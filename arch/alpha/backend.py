@@ -46,6 +46,8 @@ ALPHA = register(Backend(
     store_prefix="s",                           # sb, sh, sw, sd; loads start with l
     uc_const="riscv_const", uc_reg_prefix="UC_RISCV_REG_",
     zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m+relax-c",),
+    # no compressed code in the C library either: -c alone leaves Zca and Zcd on
+    libc_target="riscv64-linux-musl", libc_flags=("-mcpu=baseline_rv64-c-zca-zcd",),
     exceptions={0: "instruction address misaligned", 1: "instruction access fault",
                 2: "illegal instruction", 3: "breakpoint (ebreak)", 4: "load address misaligned",
                 5: "load access fault", 6: "store address misaligned", 7: "store access fault",

@@ -33,6 +33,7 @@ MIPS = register(Backend(
     uc_const="mips_const", uc_reg_prefix="UC_MIPS_REG_",
     zig_target="mipsel-freestanding",
     zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
+    libc_target="mipsel-linux-musleabihf",
     delay_slots=True,
     max_straight_line=256,      # Unicorn 2.1.4 crashes the host from ~378 (hal/core/codecheck.py)
     io_base=0x1800_0000,        # as on the MIPS Malta board: COM1 at 0x1800_03F8

@@ -48,6 +48,7 @@ PPC = register(PowerPC(
     store_prefix="st",                          # stw, stwu, stb, sth, stmw; loads start with l
     uc_const="ppc_const", uc_reg_prefix="UC_PPC_REG_",
     zig_target="powerpc-freestanding", zig_flags=(),
+    libc_target="powerpc-linux-musleabihf",
     exceptions={1: "machine check", 2: "data storage", 3: "instruction storage",
                 5: "alignment", 6: "program (illegal instruction or trap)", 8: "system call"},
     # Unicorn starts with MSR.FP clear, so the first fadd raises "FP

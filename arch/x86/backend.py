@@ -39,6 +39,7 @@ X86 = register(Backend(
          **dict.fromkeys(("mul", "imul", "div", "idiv"), "muldiv")},
     uc_const="x86_const", uc_reg_prefix="UC_X86_REG_",
     zig_target="x86-freestanding", zig_flags=("-mcpu=i686",),
+    libc_target="x86-linux-musl",
     exceptions={0: "divide error", 1: "debug", 3: "breakpoint (int3)", 4: "overflow",
                 5: "bound range", 6: "invalid opcode", 13: "general protection fault",
                 14: "page fault"},

@@ -23,6 +23,11 @@
  *
  * Built with -DHAL_CONSOLE_UART (`hal run --console uart`), the console
  * helpers write through the UART instead of the trap.
+ *
+ * A program may use the C library too (printf, malloc...): `hal build`
+ * then links musl and defines HAL_LIBC; the C library's start-up runs
+ * main, and exit() (or returning from main) flushes stdio, which
+ * hal_exit() does not.
  */
 #ifndef HAL_H
 #define HAL_H
@@ -52,8 +57,13 @@ void hal_uart_putc(char c);                   /* waits for THRE, then writes DAT
 int hal_uart_getc(void);                      /* waits for DR or BI; HAL_EOF at break */
 unsigned long hal_timer_ticks(void);
 
-/* What the compiler may call for struct copies and array zeroing. */
+/* What the compiler may call for struct copies and array zeroing (guests/lib/hal.c);
+ * with the C library, musl's, declared where C says. */
+#ifdef HAL_LIBC
+#include <string.h>
+#else
 void *memset(void *dst, int c, unsigned long n);
 void *memcpy(void *dst, const void *src, unsigned long n);
+#endif
 
 #endif /* HAL_H */

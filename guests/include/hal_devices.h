@@ -3,7 +3,8 @@
  * The same numbers on every ISA; only the way to reach a port differs
  * (arch/<isa>/io.h): x86 uses in/out, the others load and store at
  * HAL_IO_BASE + port, an address each backend documents and the build
- * passes in.  This mirrors hal/core/devices/*.py; a test checks that they agree.
+ * passes in.  This mirrors hal/core/devices/ (uart.py and timer.py); a test
+ * checks that they agree.
  */
 #ifndef HAL_DEVICES_H
 #define HAL_DEVICES_H

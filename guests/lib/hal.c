@@ -88,6 +88,7 @@ void hal_print_hex(unsigned long v, int digits)
     console_write(buf, 2 + n);
 }
 
+#ifndef HAL_LIBC       /* with the C library, musl's memset and memcpy serve */
 void *memset(void *dst, int c, unsigned long n)
 {
     unsigned char *d = dst;
@@ -104,3 +105,4 @@ void *memcpy(void *dst, const void *src, unsigned long n)
         *d++ = *s++;
     return dst;
 }
+#endif

@@ -11,6 +11,7 @@ from typing import BinaryIO, Sequence, TextIO, Union
 from ..core.loader import Image
 from ..core.memmap import MemoryMap, parse_size
 from ..errors import HalError
+from ..toolchain.options import BuildOptions
 
 Program = Union[str, os.PathLike, Image]
 """A bundled guest's name ("fib"), a C source ("my.c"), an ELF file, or an Image."""
@@ -101,23 +102,36 @@ def console_defines(console: str) -> tuple[str, ...]:
     return DEFINES[console]
 
 
-def load(program: Program, isa: Isas = None, *, console: str = "trap",
-         memory: str | int | MemoryMap = DEFAULT_MEMORY) -> list[Image]:
+def compiler(includes: Sequence[str | os.PathLike] = (), defines: Sequence[str] = (),
+             optimize: str = "2", libraries: Sequence[str] = (),
+             libc: bool | None = None) -> BuildOptions:
+    """The compiler options `hal build`/`hal run` take (-I, -D, -O, -l, --libc)."""
+    return BuildOptions(tuple(Path(d) for d in includes), tuple(defines), str(optimize),
+                        tuple(libraries), libc)
+
+
+def load(program: Program | Sequence[str | os.PathLike], isa: Isas = None, *,
+         console: str = "trap", memory: str | int | MemoryMap = DEFAULT_MEMORY,
+         options: BuildOptions | None = None) -> list[Image]:
     """The loaded images `program` names, one per ISA asked for, in the order
-    asked (`hal isas` order for all): a bundled guest or a C source is built
-    first (cached); an ELF file is its own ISA.  With isa None, a bundled
-    guest or a source means every ISA."""
+    asked (`hal isas` order for all): a bundled guest or C sources (a list of
+    files builds one program from them all) are built first, with `options`
+    (see `compiler`; cached); an ELF file is its own ISA.  With isa None, a
+    bundled guest or sources mean every ISA."""
+    from ..toolchain.options import DEFAULT
     from ..toolchain.programs import resolve
+    options = options or DEFAULT
     if isinstance(program, Image):
         if isa not in (None, "all", program.backend.name):
             raise HalError(f"{program.path} is a {program.backend.name} ELF file, not {isa}")
         return [program]
     names = isa_names(isa)
     defines, mem = console_defines(console), memory_map(memory)
-    text = os.fspath(program)
+    text = os.fspath(program) if isinstance(program, (str, os.PathLike)) else \
+        [os.fspath(p) for p in program]
     if names is None:
-        return resolve(text, None, defines, mem)
-    return [img for name in names for img in resolve(text, name, defines, mem)]
+        return resolve(text, None, defines, mem, options)
+    return [img for name in names for img in resolve(text, name, defines, mem, options)]
 
 
 def positive(name: str, value: int | None, zero: bool = False) -> int | None:

@@ -20,6 +20,7 @@ from ..core.loader import Image
 from ..core.memmap import MemoryMap
 from ..core.runner import RunResult
 from ..errors import HalError
+from ..toolchain.options import BuildOptions
 from .options import (DEFAULT_MEMORY, Input, Isas, Program, echo_stream, input_bytes,
                       input_stream, load, positive)
 
@@ -116,27 +117,28 @@ class Runs(Sequence[Run]):
 
 
 def build(sources: str | os.PathLike | Sequence[str | os.PathLike], isa: Isas = "all", *,
-          console: str = "trap") -> dict[str, Path]:
+          console: str = "trap", options: BuildOptions | None = None) -> dict[str, Path]:
     """Cross-compile a guest with zig, as `hal build` does: `sources` is a C
-    file (or a list holding one) or a bundled guest's name.  Returns ISA ->
-    ELF path, in the order asked.  Builds are cached by a hash of every
-    input, so a second call costs nothing; a source that does not compile
-    raises BuildError with the compiler's message.  console="uart" builds
-    the -DHAL_CONSOLE_UART variant."""
+    or assembly file, a list of them (linked into one guest), or a bundled
+    guest's name.  options: -I, -D, -O, -l and --libc, made by
+    `hal.compiler(includes=..., defines=..., optimize=..., libraries=...,
+    libc=...)`.  Returns ISA -> ELF path, in the order asked.  Builds are
+    cached by a hash of every input, so a second call costs nothing; a
+    source that does not compile raises BuildError with the compiler's
+    message.  console="uart" builds the -DHAL_CONSOLE_UART variant."""
     from ..core import registry
     from ..toolchain import build as b
-    from ..toolchain import guests
+    from ..toolchain import programs
+    from ..toolchain.options import DEFAULT
     from .options import console_defines, isa_names
-    if not isinstance(sources, (str, os.PathLike)):
-        listed = list(sources)
-        if len(listed) != 1:
-            raise HalError(f"a guest is built from one C source for now, not {len(listed)}")
-        sources = listed[0]
-    text = os.fspath(sources)
-    path = Path(text) if text.endswith(".c") or os.path.sep in text else guests.source(text)
+    items = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    files = programs.sources(items)
+    if files is None:
+        raise HalError(f"{os.fspath(items[0])}: not a C or assembly source (.c, .S) "
+                       f"or a bundled guest")
     names = isa_names(isa)
     backends = registry.backends() if names is None else [registry.get(n) for n in names]
-    elfs = b.build_all(path, backends, console_defines(console))
+    elfs = b.build_all(files, backends, console_defines(console), options or DEFAULT)
     return {backend.name: elf for backend, elf in zip(backends, elfs)}
 
 
@@ -148,7 +150,7 @@ def _built_by_hal(path: Path) -> bool:
 def run(program: Program, isa: str | None = None, *, input: Input = None,
         memory: str | int | MemoryMap = DEFAULT_MEMORY, max_instructions: int | None = None,
         max_output: int | None = None, console: str = "trap", isolate: bool | None = None,
-        echo: BinaryIO | TextIO | None = None) -> Run:
+        echo: BinaryIO | TextIO | None = None, options: BuildOptions | None = None) -> Run:
     """Run a guest on one ISA to its end, as `hal run PROGRAM --isa ISA` does.
 
     program: a bundled guest's name, a C source (built for `isa`), an ELF
@@ -160,12 +162,14 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
     forked worker so that an emulator crash is reported, not suffered
     (default: on for ELF files halemu did not build).  echo: a stream that
     also gets the output as it comes (sys.stdout shows it live in a notebook).
+    options: how sources are built (`hal.compiler(includes=..., defines=...,
+    optimize=...)`: -I, -D, -O).
 
     A guest that faults is not an exception: the Run's `fault` says what
     happened.  Bad input (an unknown ISA or guest, an ELF we refuse, a source
     that does not compile) raises HalError."""
     limits = _limits(memory, max_instructions, max_output)
-    images = load(program, isa, console=console, memory=limits["memory"])
+    images = load(program, isa, console=console, memory=limits["memory"], options=options)
     if len(images) != 1:
         raise HalError("hal.run runs one ISA: give isa='NAME' (one of "
                        f"{', '.join(i.backend.name for i in images)}), or use hal.run_all")
@@ -188,16 +192,16 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
 def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = None,
             memory: str | int | MemoryMap = DEFAULT_MEMORY, max_instructions: int | None = None,
             max_output: int | None = None, console: str = "trap",
-            jobs: int | None = None) -> Runs:
+            jobs: int | None = None, options: BuildOptions | None = None) -> Runs:
     """Run a guest on every ISA (or those in `isas`), as `hal run PROGRAM
     --isa all` does: independent runs on `jobs` host processes (default: one
     per core), each fed the same input.  Options as for `hal.run`; `program`
-    may also be a list of Images."""
+    may also be a list of Images, or of source files built into one guest."""
     from ..safety.parallel import default_jobs, run_many
     limits = _limits(memory, max_instructions, max_output)
     jobs = positive("jobs", jobs) or default_jobs()
-    if isinstance(program, (str, os.PathLike, Image)):
-        images = load(program, isas, console=console, memory=limits["memory"])
+    if isinstance(program, (str, os.PathLike, Image)) or _one_program(program):
+        images = load(program, isas, console=console, memory=limits["memory"], options=options)
     else:
         images = [img for p in program for img in load(p, None, console=console,
                                                        memory=limits["memory"])]
@@ -220,6 +224,12 @@ def resume(snapshot: str | os.PathLike, *, input: Input = None,
     result = runner.finish(machine)
     assert result is not None           # finish() without `until` runs to the end
     return Run.of(result)
+
+
+def _one_program(program) -> bool:
+    """A list of C and assembly sources is one program, built from them all."""
+    from ..toolchain.build import SUFFIXES
+    return all(isinstance(p, (str, os.PathLike)) and Path(p).suffix in SUFFIXES for p in program)
 
 
 def _limits(memory, max_instructions, max_output) -> dict:

@@ -36,3 +36,28 @@ def write_file(path: str, text: str) -> None:
             f.write(text)
     except OSError as e:
         raise HalError(f"{path}: cannot write: {e.strerror}") from None
+
+
+def build_options(command):
+    """The compiler options `hal build` and `hal run` share (hal/toolchain/options.py)."""
+    for decorator in reversed((
+        click.option("-I", "includes", multiple=True, metavar="DIR",
+                     help="a folder of headers (searched before the SDK's)"),
+        click.option("-D", "defines", multiple=True, metavar="NAME[=VALUE]",
+                     help="define a macro, as the C compiler does"),
+        click.option("-O", "optimize", type=click.Choice(["0", "1", "2", "3", "s"]),
+                     default="2", show_default=True, help="optimisation: -O0 .. -O3, -Os"),
+        click.option("-l", "libraries", multiple=True, metavar="m",
+                     help="-l m: the math library (part of the C library)"),
+        click.option("--libc/--no-libc", "libc", default=None,
+                     help="link the C library (musl), or build with the HAL SDK alone "
+                          "[default: the C library if a source includes one of its headers]"),
+    )):
+        command = decorator(command)
+    return command
+
+
+def make_options(includes, defines, optimize, libraries, libc):
+    from ..api.options import compiler
+    return compiler(includes, defines, optimize, libraries, libc)
+

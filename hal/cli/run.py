@@ -5,23 +5,27 @@ import sys
 
 import click
 
-from .common import CONSOLE_HELP, ISA_HELP, console, report_end
+from .common import (CONSOLE_HELP, ISA_HELP, build_options, console, make_options,
+                     report_end)
 
 
 @click.command()
-@click.argument("source")
+@click.argument("sources", nargs=-1, required=True)
 @click.option("--isa", default="all", show_default=True, help=ISA_HELP)
 @click.option("--console", "console_via", type=click.Choice(["trap", "uart"]), default="trap",
               show_default=True, help=CONSOLE_HELP)
-def build(source, isa, console_via):
-    """Cross-compile a guest (a .c file or a bundled guest's name) with zig."""
+@build_options
+def build(sources, isa, console_via, **compiler):
+    """Cross-compile a guest with zig: C and assembly sources (several are
+    linked together), or a bundled guest's name."""
     from ..api.runs import build as build_guest
-    for name, elf in build_guest(source, isa, console=console_via).items():
+    for name, elf in build_guest(sources, isa, console=console_via,
+                                 options=make_options(**compiler)).items():
         click.echo(f"{name:6} {elf}")
 
 
 @click.command()
-@click.argument("guest")
+@click.argument("guest", nargs=-1, required=True)
 @click.option("--isa", default=None, help=ISA_HELP + " [default: the ELF's own; bundled guests: all]")
 @click.option("--max-instructions", type=click.IntRange(min=1), default=None,
               help="stop a guest that retires more instructions than this")
@@ -42,9 +46,11 @@ def build(source, isa, console_via):
               help="with --snapshot-at: where to save the guest")
 @click.option("--snapshot-at", type=click.IntRange(min=1), default=None,
               help="stop after this many instructions and save a snapshot (see `hal resume`)")
+@build_options
 def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jobs, isolate,
-        max_output, snapshot_file, snapshot_at):
-    """Run a guest: an ELF path (ISA from its header), a C source, or a bundled guest's name.
+        max_output, snapshot_file, snapshot_at, **compiler):
+    """Run a guest: an ELF path (ISA from its header), C and assembly sources
+    (built together), or a bundled guest's name.
 
     With one ISA the guest's output goes straight to stdout and hal exits with
     the guest's exit code; with --isa all (the default for bundled guests) the
@@ -55,7 +61,7 @@ def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jo
     if (snapshot_at is None) != (snapshot_file is None):
         raise HalError("--snapshot-at and --snapshot go together")
     limits = dict(memory=memory, max_instructions=max_instructions, max_output=max_output)
-    images = load(guest, isa, console=console_via, memory=memory)
+    images = load(guest, isa, console=console_via, memory=memory, options=make_options(**compiler))
     stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
     if len(images) == 1:
         if snapshot_at is not None:

@@ -66,8 +66,10 @@ class Backend:
     insn_width: int | None       # fixed instruction size in bytes; None if variable
     uc_const: str                # unicorn module holding register ids: "mips_const"
     uc_reg_prefix: str           # their common prefix: "UC_MIPS_REG_"
-    zig_target: str              # zig cc -target
+    zig_target: str              # zig cc -target, for guests of the HAL SDK alone
     zig_flags: tuple[str, ...] = ()
+    libc_target: str = ""        # zig cc -target for programs with the C library (musl, Linux ABI)
+    libc_flags: tuple[str, ...] = ()
     delay_slots: bool = False
     max_straight_line: int | None = None   # longest branch-free run the core survives (hal/core/codecheck.py)
     # The core also runs encodings of other widths than insn_width (a guest we

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from ..errors import LoadError
 from .isa import Backend
-from .memmap import PAGE, MemoryMap
+from .memmap import PAGE, RAM_BASE, STOP_ADDRESS, MemoryMap
 
 MAX_ELF_BYTES = 64 << 20
 MAX_SEGMENTS = 64
 PF_X, PF_W = 1, 2
+EI_OSABI = 7
+ELFOSABI_STANDALONE = 255   # "a standalone (embedded) application": how `hal build` marks a HAL guest
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ class Image:
     entry: int
     segments: tuple[Segment, ...]
     data: bytes = field(repr=False, default=b"")    # the ELF file itself (for snapshots)
+    # Which system interface the program was built for: "hal" (the HAL's
+    # services alone; an ELF marked ELFOSABI_STANDALONE) or "linux" (a static
+    # Linux executable, which needs a personality: hal/core/personality.py).
+    abi: str = "hal"
+    phdr: int | None = None          # where the program headers sit in memory, if loaded
+    personality: object = field(repr=False, compare=False, default=None)   # its factory
 
     @property
     def name(self) -> str:
@@ -147,8 +155,6 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
                               for b in registry.backends())
         raise LoadError(f"{path}: unsupported ISA {machine}, {bits}-bit {endian}-endian "
                         f"(supported: {supported})")
-    if etype != "ET_EXEC":
-        raise LoadError(f"{path}: not a static executable (e_type {etype}); build with `hal build`")
     if phnum == 0:
         raise LoadError(f"{path}: no program headers, nothing to load")
     if phnum > MAX_SEGMENTS:
@@ -160,11 +166,13 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
     if phoff + phnum * phentsize > len(blob):
         raise LoadError(f"{path}: program headers lie past the end of the file (truncated?)")
 
-    segments = []
+    abi = "hal" if blob[EI_OSABI] == ELFOSABI_STANDALONE else "linux"
     try:
         headers = [elf.get_segment(i).header for i in range(phnum)]
     except Exception as e:
         raise LoadError(f"{path}: malformed program headers ({type(e).__name__})") from None
+    _check_static(path, blob, etype, headers)
+    segments = []
     for i, ph in enumerate(headers):
         if ph["p_type"] != "PT_LOAD" or ph["p_memsz"] == 0:
             continue
@@ -173,7 +181,11 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
             raise LoadError(f"{path}: segment {i} has file size {filesz} > memory size {memsz}")
         if off + filesz > len(blob):
             raise LoadError(f"{path}: segment {i} data lies past the end of the file (truncated?)")
-        if not memory.in_ram(vaddr, memsz):
+        if abi == "linux":
+            if not (RAM_BASE <= vaddr and vaddr + memsz <= STOP_ADDRESS):
+                raise LoadError(f"{path}: segment {i} at {vaddr:#x}..{vaddr + memsz:#x} lies "
+                                f"outside the user address space ({RAM_BASE:#x}..{STOP_ADDRESS:#x})")
+        elif not memory.in_ram(vaddr, memsz):
             raise LoadError(
                 f"{path}: segment {i} at {vaddr:#x}..{vaddr + memsz:#x} lies outside guest memory "
                 f"({memory.ram_base:#x}..{memory.ram_end:#x})")
@@ -195,7 +207,35 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
         if s.executable and writable.intersection(s.pages):
             raise LoadError(f"{path}: code at {s.vaddr:#x} shares a page with writable data; "
                             f"halemu keeps code and data on separate pages")
-    image = Image(path, backend, entry, tuple(ordered), blob)
+    image = Image(path, backend, entry, tuple(ordered), blob, abi, _phdr_address(headers, phoff))
     from .codecheck import check_code
     check_code(image)
     return image
+
+
+def _check_static(path: Path, blob: bytes, etype: str, headers) -> None:
+    """Only static executables run here: a dynamic one needs a program
+    interpreter (ld.so) and shared libraries that halemu does not have."""
+    for ph in headers:
+        if ph["p_type"] == "PT_INTERP":
+            name = blob[ph["p_offset"]:ph["p_offset"] + min(ph["p_filesz"], 256)]
+            name = name.split(b"\0")[0].decode("ascii", "replace") or "?"
+            raise LoadError(f"{path}: a dynamically linked executable (it needs the program "
+                            f"interpreter {name}); halemu runs static executables: link with -static")
+    if etype == "ET_DYN":
+        raise LoadError(f"{path}: a position-independent executable (ET_DYN, static-pie or a "
+                        f"shared library); halemu runs static executables: link with -static -no-pie")
+    if etype != "ET_EXEC":
+        raise LoadError(f"{path}: not a static executable (e_type {etype}); build with `hal build`")
+
+
+def _phdr_address(headers, phoff: int) -> int | None:
+    """Where the program headers are in memory: PT_PHDR says so, or a loaded
+    segment covers them (the C library finds PT_TLS through them, AT_PHDR)."""
+    for ph in headers:
+        if ph["p_type"] == "PT_PHDR":
+            return ph["p_vaddr"]
+    for ph in headers:
+        if ph["p_type"] == "PT_LOAD" and ph["p_offset"] <= phoff < ph["p_offset"] + ph["p_filesz"]:
+            return ph["p_vaddr"] + phoff - ph["p_offset"]
+    return None

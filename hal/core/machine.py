@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Callable
 
+from ..errors import LoadError
 from . import faults, platform, services
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
@@ -47,6 +48,9 @@ class Machine:
             Uc,
         )
 
+        if image.abi != "hal" and image.personality is None:
+            raise LoadError(f"{image.path}: a {image.abi} program: its system calls need a "
+                            f"personality to serve them, and none is attached")
         self.image = image
         self.backend = b = image.backend
         self.name = name or image.name

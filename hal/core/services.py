@@ -48,5 +48,13 @@ SERVICES: tuple[Service, ...] = (
             "the number the workload gave this guest (guest@isa:arg=N; 0 if none)"),
 )
 
+# In a program built with the C library, the trap instruction also serves
+# Linux system calls (on MIPS, PowerPC and the Alpha-like core it is the very
+# same instruction, and PowerPC's and RISC-V's Linux numbers start at 0), so
+# there HAL service n is asked for as LIBC_TAG | n: "HA" in the top half, far
+# above every ISA's Linux numbers (MIPS o32's, the highest, end below 5000).
+LIBC_TAG = 0x4841_0000
+TAG_MASK = 0xFFFF_0000
+
 BY_NUMBER: dict[int, Service] = {s.number: s for s in SERVICES}
 BY_NAME: dict[str, Service] = {s.name: s for s in SERVICES}

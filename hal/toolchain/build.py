@@ -1,109 +1,219 @@
 """Cross-compile guests with zig (the `ziglang` package from PyPI), with a cache.
 
-One C source plus the guest SDK (guests/lib, guests/include) plus the ISA's
-own files in arch/<isa>/ (start.S, trap.S, any other .S or .c there, the
-io.h that include sees, and link.ld) become one static ELF.  A backend with
-memory-mapped devices gets -DHAL_IO_BASE=<its io_base>; a variant, such as
-the console through the UART, is a -D define of its own.  The output's name
-carries a hash of every input and flag, so a fresh build is found without
-running the compiler, and an edited source is rebuilt.
+One front door, two kinds of guest (hal/toolchain/sources.py says which a
+program asks for; --libc/--no-libc decides it outright):
+
+  HAL SDK alone   the sources, the guest SDK (guests/lib, guests/include) and the
+                  ISA's own files in arch/<isa>/ (start.S, trap.S, io.h, link.ld),
+                  built freestanding by one zig command and linked at RAM_BASE.  The
+                  ELF is marked ELFOSABI_STANDALONE, "a standalone (embedded)
+                  application": that byte is how the loader tells a HAL guest from a
+                  Linux program, as NT's PE header named the subsystem a program needs.
+  C library       the sources against musl (Backend.libc_target: zig's Linux
+                  targets), a static Linux executable that the POSIX personality
+                  (hal/personality/) runs.  A program that includes "hal.h" also gets
+                  the SDK's helpers and trap stub, built with -DHAL_LIBC (the SDK's
+                  start-up is musl's, and hal_services.h then tags HAL numbers so
+                  they never meet Linux's).  Each source is compiled on its own with
+                  the user's -O; the link always says -O2, because zig builds the
+                  C library for the link's optimisation mode (half a minute per
+                  target, once: hal/toolchain/libc.py), and -O0 or -Os would build
+                  it again.
+
+A backend with memory-mapped devices gets -DHAL_IO_BASE=<its io_base>.  The
+SDK's headers are -isystem: a student's warnings are about their code only.
+The output's name carries a hash of every input (sources, every header they
+reach, the SDK files), the options and the zig version, so a fresh build is
+found without running the compiler, and an edited source or header is rebuilt.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
-import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence, Union
 
 from .. import paths
 from ..core.isa import Backend
+from ..core.loader import EI_OSABI, ELFOSABI_STANDALONE
 from ..errors import BuildError
+from . import sources as scanning
+from . import zig
+from .options import DEFAULT, BuildOptions
 
 CONSOLES = {"trap": (), "uart": ("HAL_CONSOLE_UART",)}    # `--console`: the defines each needs
 
-COMMON_FLAGS = ("-O2", "-g", "-std=c11", "-Wall", "-ffreestanding", "-fno-builtin",
-                "-static", "-fno-stack-protector", "-fno-unwind-tables",
-                "-fno-asynchronous-unwind-tables")
+SDK_FLAGS = ("-g", "-std=c11", "-Wall", "-ffreestanding", "-fno-builtin", "-static",
+             "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables")
+LIBC_FLAGS = ("-g", "-Wall")        # the C dialect is the compiler's default (gnu17), as gcc's
+SDK_ONLY = ("start.S", "crt0.c")    # the SDK's start-up: a C library program has musl's
+SUFFIXES = (".c", ".S", ".s")
+FORMAT = "2"                        # bump when what a build produces changes without its inputs
+
+Sources = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
 
 
-def _inputs(source: Path, backend: Backend) -> list[Path]:
-    arch = paths.arch_dir(backend.name)
-    own = sorted([*arch.glob("*.S"), *arch.glob("*.c")])
-    return [*own, *sorted(paths.LIB.glob("*.c")), source]
+@dataclass(frozen=True)
+class Plan:
+    """One build, decided: what goes in, and how."""
+    sources: tuple[Path, ...]       # as the user named them
+    backend: Backend
+    options: BuildOptions
+    libc: bool
+    scan: scanning.Scan
+
+    @property
+    def name(self) -> str:
+        return self.sources[0].stem
+
+    def sdk_files(self) -> list[Path]:
+        """The SDK files compiled with the program: all of them for a HAL guest;
+        for a C library program, the helpers and the trap stub, if it includes hal.h."""
+        if self.libc and not self.scan.uses_hal:
+            return []
+        arch = paths.arch_dir(self.backend.name)
+        files = [*sorted([*arch.glob("*.S"), *arch.glob("*.c")]), *sorted(paths.LIB.glob("*.c"))]
+        return [f for f in files if not (self.libc and f.name in SDK_ONLY)]
+
+    def inputs(self) -> list[Path]:
+        return [*self.sdk_files(), *(s.resolve() for s in self.sources)]
 
 
-def _defines(backend: Backend, defines: tuple[str, ...]) -> list[str]:
-    io_base = [f"HAL_IO_BASE={backend.io_base:#x}"] if backend.io_base is not None else []
-    return [f"-D{d}" for d in (*io_base, *defines)]
+def plan(sources: Sources, backend: Backend, options: BuildOptions = DEFAULT) -> Plan:
+    """Check the sources and decide how they are built."""
+    items = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    if not items:
+        raise BuildError("nothing to build: name at least one source file")
+    found = []
+    for item in items:
+        path = Path(item)
+        if not path.is_file():
+            raise BuildError(f"{path}: no such source file")
+        if path.suffix not in SUFFIXES:
+            raise BuildError(f"{path}: not a C or assembly source (.c, .S)")
+        found.append(path)
+    scan = scanning.scan(tuple(found), options.includes)
+    libc = options.libc if options.libc is not None else bool(options.libraries) or scan.wants_libc
+    if libc and not backend.libc_target:
+        raise BuildError(f"{backend.name} has no C library (Backend.libc_target is empty)")
+    return Plan(tuple(found), backend, options, libc, scan)
 
 
-def _command(source: Path, backend: Backend, out: Path, defines: tuple[str, ...] = ()) -> list[str]:
-    arch = paths.arch_dir(backend.name)
-    return [sys.executable, "-m", "ziglang", "cc", "-target", backend.zig_target,
-            *COMMON_FLAGS, *backend.zig_flags, *_defines(backend, defines),
-            "-I", str(paths.INCLUDE), "-I", str(arch), "-T", str(arch / "link.ld"),
-            "-Wl,--build-id=none",
-            *map(str, _inputs(source, backend)), "-o", str(out)]
+# -- the commands --------------------------------------------------------------------
+def _defines(plan: Plan) -> list[str]:
+    b = plan.backend
+    io_base = [f"HAL_IO_BASE={b.io_base:#x}"] if b.io_base is not None else []
+    own = ["HAL_LIBC"] if plan.libc else []
+    return [f"-D{d}" for d in (*io_base, *own, *plan.options.defines)]
 
 
-def _zig_version() -> str:
-    from importlib.metadata import version
-    return version("ziglang")
+def _headers(plan: Plan) -> list[str]:
+    arch = paths.arch_dir(plan.backend.name)
+    return [*(f"-I{d}" for d in plan.options.includes),
+            "-isystem", str(paths.INCLUDE), "-isystem", str(arch)]
 
 
-def _local_includes(source: Path) -> list[Path]:
-    """Files a source pulls in with #include "..." from its own folder, and theirs."""
-    import re
-    found: list[Path] = []
-    todo = [source]
-    while todo:
-        text = todo.pop().read_text(errors="replace")
-        for name in re.findall(r'^\s*#\s*include\s*"([^"]+)"', text, re.M):
-            f = (source.parent / name).resolve()
-            if f.is_file() and f not in found and f != source.resolve():
-                found.append(f)
-                todo.append(f)
-    return found
+def sdk_command(plan: Plan, inputs: list[Path], out: Path) -> list[str]:
+    b = plan.backend
+    arch = paths.arch_dir(b.name)
+    return [*zig.cc(b.zig_target), f"-O{plan.options.optimize}", *SDK_FLAGS, *b.zig_flags,
+            *_defines(plan), *_headers(plan), "-T", str(arch / "link.ld"),
+            "-Wl,--build-id=none", *map(str, inputs), "-o", str(out)]
 
 
-def output_path(source: Path, backend: Backend, defines: tuple[str, ...] = ()) -> Path:
-    """Where the build of `source` for `backend` lives; its name changes with any input."""
+def compile_command(plan: Plan, source: Path, out: Path) -> list[str]:
+    b = plan.backend
+    return [*zig.cc(b.libc_target), *b.libc_flags, "-c", f"-O{plan.options.optimize}",
+            *LIBC_FLAGS, *_defines(plan), *_headers(plan), str(source), "-o", str(out)]
+
+
+def link_command(plan: Plan, objects: list[Path], out: Path) -> list[str]:
+    b = plan.backend
+    return [*zig.cc(b.libc_target), *b.libc_flags, "-static", zig.LIBC_LINK_OPTIMIZE,
+            *map(str, objects), *(f"-l{lib}" for lib in plan.options.libraries),
+            "-Wl,--build-id=none", "-o", str(out)]
+
+
+def output_path(plan: Plan) -> Path:
+    """Where this build lives; its name changes with any input."""
     h = hashlib.sha256()
-    arch = paths.arch_dir(backend.name)
-    extra = [arch / "link.ld", *sorted(arch.glob("*.h")), *sorted(paths.INCLUDE.glob("*.h")),
-             *sorted(paths.LIB.glob("*.ld")), *_local_includes(source)]
-    for f in _inputs(source, backend) + extra:
+    arch = paths.arch_dir(plan.backend.name)
+    sdk = [arch / "link.ld", *sorted(arch.glob("*.h")), *sorted(paths.INCLUDE.glob("*.h")),
+           *sorted(paths.LIB.glob("*.ld"))]
+    for f in [*plan.inputs(), *sdk, *plan.scan.headers]:
         h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    h.update(repr((_command(Path("S"), backend, Path("O"), defines)[3:], _zig_version())).encode())
-    return paths.cache_dir() / backend.name / h.hexdigest()[:16] / f"{source.stem}.elf"
+    s, o = Path("S"), Path("O")
+    commands = ([compile_command(plan, s, o), link_command(plan, [o], o)] if plan.libc
+                else [sdk_command(plan, [s], o)])
+    h.update(repr(([c[3:] for c in commands], zig.version(), FORMAT)).encode())
+    return paths.cache_dir() / plan.backend.name / h.hexdigest()[:16] / f"{plan.name}.elf"
 
 
-def build(source: str | os.PathLike, backend: Backend, defines: tuple[str, ...] = ()) -> Path:
-    """The ELF for `source` on `backend`, compiling only if no fresh build exists.
+# -- building ------------------------------------------------------------------------
+def build(sources: Sources, backend: Backend, defines: tuple[str, ...] = (),
+          options: BuildOptions = DEFAULT) -> Path:
+    """The ELF for `sources` on `backend`, compiling only if no fresh build exists.
     `defines` (e.g. "HAL_CONSOLE_UART") make a variant with its own cache entry."""
-    source = Path(source)
-    if not source.is_file():
-        raise BuildError(f"{source}: no such source file")
-    out = output_path(source, backend, defines)
+    p = plan(sources, backend, options.with_defines(*defines))
+    out = output_path(p)
     if out.is_file():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp")
-    # lld finds the INCLUDEd layout.ld in the current directory
-    proc = subprocess.run(_command(source.resolve(), backend, tmp.resolve(), defines),
-                          cwd=paths.LIB, capture_output=True, text=True)
-    if proc.returncode != 0:
+    tmp = out.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        if p.libc:
+            from . import libc
+            libc.ensure(backend)
+            _build_with_libc(p, tmp)
+        else:
+            _run(p, sdk_command(p, p.inputs(), tmp.resolve()))
+            _mark_standalone(tmp)
+        os.replace(tmp, out)
+    finally:
         tmp.unlink(missing_ok=True)
-        raise BuildError(f"{source.name} does not build for {backend.name}:\n"
-                         + proc.stderr.strip())
-    os.replace(tmp, out)
     return out
 
 
-def build_all(source: str | os.PathLike, backends: list[Backend],
-              defines: tuple[str, ...] = ()) -> list[Path]:
-    """Build one source for several ISAs at once (compilers run in parallel)."""
+def build_all(sources: Sources, backends: list[Backend], defines: tuple[str, ...] = (),
+              options: BuildOptions = DEFAULT) -> list[Path]:
+    """Build the same sources for several ISAs at once (compilers run in parallel)."""
     with ThreadPoolExecutor(max_workers=max(1, len(backends))) as pool:
-        return list(pool.map(lambda b: build(source, b, defines), backends))
+        return list(pool.map(lambda b: build(sources, b, defines, options), backends))
+
+
+def _build_with_libc(p: Plan, out: Path) -> None:
+    objdir = out.with_suffix(".objects")
+    objdir.mkdir(exist_ok=True)
+    try:
+        objects = []
+        for i, source in enumerate(p.inputs()):
+            obj = objdir / f"{i}-{source.stem}.o"
+            _run(p, compile_command(p, source, obj))
+            objects.append(obj)
+        _run(p, link_command(p, objects, out.resolve()))
+    finally:
+        shutil.rmtree(objdir, ignore_errors=True)
+
+
+def _run(p: Plan, command: list[str]) -> None:
+    """Run one compiler command; its errors become a BuildError with the
+    compiler's own message, naming sources as the user named them."""
+    # lld finds the SDK's INCLUDEd layout.ld in the current directory
+    proc = subprocess.run(command, cwd=paths.LIB, capture_output=True, text=True)
+    if proc.returncode != 0:
+        message = proc.stderr.strip()
+        for s in p.sources:
+            message = message.replace(str(s.resolve()), str(s))
+        raise BuildError(f"{p.name} does not build for {p.backend.name}:\n{message}")
+
+
+def _mark_standalone(elf: Path) -> None:
+    """Set EI_OSABI to ELFOSABI_STANDALONE: this ELF is a HAL guest, not a Linux program."""
+    with open(elf, "r+b") as f:
+        f.seek(EI_OSABI)
+        f.write(bytes([ELFOSABI_STANDALONE]))

@@ -5,14 +5,14 @@ numbers a guest traps with are always the numbers the HAL dispatches on.
 """
 from __future__ import annotations
 
-from ..core.services import SERVICES, Service
+from ..core.services import LIBC_TAG, SERVICES, Service
 
 
 def _stub(s: Service) -> str:
     params = ", ".join(s.args) or "void"
     names = [a.replace("*", " ").split()[-1] for a in s.args]
     call_args = [f"(long){n}" for n in names] + ["0"] * (3 - len(names))
-    call = f"hal_trap(HAL_SVC_{s.name.upper()}, {', '.join(call_args)})"
+    call = f"hal_trap(HAL_SVC(HAL_SVC_{s.name.upper()}), {', '.join(call_args)})"
     attr = "__attribute__((noreturn)) " if s.noreturn else ""
     lines = [f"/* {s.doc}{' (blocking)' if s.blocking else ''} */",
              f"static inline {attr}{s.returns} hal_{s.name}({params})", "{"]
@@ -47,7 +47,16 @@ def render_header() -> str:
     ]
     out += [f"#define {'HAL_SVC_' + s.name.upper():<{width}} {s.number:>3}  /* {s.doc} */"
             for s in SERVICES]
-    out.append("")
+    out += ["",
+            "/* With the C library (-DHAL_LIBC) the trap also serves Linux system calls,",
+            " * so HAL numbers carry a tag no ISA's Linux numbers reach (services.py). */",
+            f"#define HAL_SVC_TAG {LIBC_TAG:#010x}",
+            "#ifdef HAL_LIBC",
+            "#define HAL_SVC(n) (HAL_SVC_TAG | (n))",
+            "#else",
+            "#define HAL_SVC(n) (n)",
+            "#endif",
+            ""]
     out += [f"#define {'HAL_ISA_' + b.name.upper():<{width}} {b.isa_id:>3}  /* {b.title} */"
             for b in backends()]
     out.append("")

@@ -1,34 +1,63 @@
 """What a user names on the command line, made into loaded images: a bundled
-guest's name, a C source, or an ELF path."""
+guest's name, C and assembly sources (one or several), or an ELF path."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Sequence, Union
 
 from ..core import loader, registry
 from ..core.loader import Image
 from ..core.memmap import MemoryMap
 from ..errors import HalError
 from . import build, guests
+from .options import DEFAULT, BuildOptions
+
+Guest = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
 
 
-def resolve(guest: str, isa: str | None, defines: tuple[str, ...] = (),
-            memory: MemoryMap = MemoryMap()) -> list[Image]:
-    """A bundled guest's name, a C source or an ELF path -> loaded images, one per
+def sources(guest: Guest) -> list[Path] | None:
+    """The source files `guest` names (a bundled guest's name stands for its
+    source), or None if it names an ELF file."""
+    items = [guest] if isinstance(guest, (str, os.PathLike)) else list(guest)
+    if len(items) == 1:
+        text = os.fspath(items[0])
+        path = Path(text)
+        if path.suffix in build.SUFFIXES:
+            return [path]
+        if path.suffix == ".elf" or path.is_file() or os.sep in text or "/" in text:
+            return None
+        return [guests.source(text)]
+    paths = [Path(i) for i in items]
+    odd = [str(p) for p in paths if p.suffix not in build.SUFFIXES]
+    if odd:
+        raise HalError(f"{odd[0]}: several files are built together only if each is a C or "
+                       f"assembly source (.c, .S); run an ELF file on its own")
+    return paths
+
+
+def resolve(guest: Guest, isa: str | None, defines: tuple[str, ...] = (),
+            memory: MemoryMap = MemoryMap(), options: BuildOptions = DEFAULT) -> list[Image]:
+    """A bundled guest's name, sources or an ELF path -> loaded images, one per
     ISA asked for.  isa is a backend name, "all", or None (ELF: its own ISA;
-    bundled guest or source: all).  defines pick a build variant (build.py);
-    the images are checked against `memory`, the machine they will run in."""
-    path = Path(guest)
-    if path.suffix == ".c":
-        source = path
-    elif path.suffix == ".elf" or path.is_file() or "/" in guest:
-        if defines:
-            raise HalError(f"{path} is already built: a build variant "
-                           f"({', '.join(defines)}) needs its C source or a bundled guest")
-        image = loader.load(path, memory)
+    bundled guest or sources: all).  defines pick a build variant and options
+    are the user's (build.py); the images are checked against `memory`, the
+    machine they will run in."""
+    files = sources(guest)
+    if files is None:
+        path = Path(os.fspath(guest if isinstance(guest, (str, os.PathLike)) else guest[0]))
+        if defines or options != DEFAULT:
+            what = ", ".join(defines) or " ".join(options.flags)
+            raise HalError(f"{path} is already built: build options ({what}) need its "
+                           f"sources or a bundled guest")
+        image = load(path, memory)
         if isa not in (None, "all", image.backend.name):
             raise HalError(f"{path} is a {image.backend.name} ELF file, not {isa}")
         return [image]
-    else:
-        source = guests.source(guest)
     backends = registry.backends() if isa in (None, "all") else [registry.get(isa)]
-    return [loader.load(elf, memory) for elf in build.build_all(source, backends, defines)]
+    return [load(elf, memory) for elf in build.build_all(files, backends, defines, options)]
+
+
+def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
+    """An ELF file, checked and ready for a machine."""
+    return loader.load(path, memory)
