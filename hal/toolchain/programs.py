@@ -46,10 +46,12 @@ def resolve(guest: Guest, isa: str | None, defines: tuple[str, ...] = (),
     files = sources(guest)
     if files is None:
         path = Path(os.fspath(guest if isinstance(guest, (str, os.PathLike)) else guest[0]))
-        if defines or options != DEFAULT:
-            what = ", ".join(defines) or " ".join(options.flags)
-            raise HalError(f"{path} is already built: build options ({what}) need its "
-                           f"sources or a bundled guest")
+        if defines:
+            raise HalError(f"{path} is already built: a build variant "
+                           f"({', '.join(defines)}) needs its C source or a bundled guest")
+        if options != DEFAULT:
+            raise HalError(f"{path} is already built: build options "
+                           f"({' '.join(options.flags)}) need its sources or a bundled guest")
         image = load(path, memory)
         if isa not in (None, "all", image.backend.name):
             raise HalError(f"{path} is a {image.backend.name} ELF file, not {isa}")
