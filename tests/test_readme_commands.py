@@ -16,6 +16,11 @@ import hal
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = ROOT / "guests" / "workloads"
+MULTIFILE = ROOT / "tests" / "multifile"          # copied into the scratch folder
+
+
+def multifile(tmp: Path) -> list[Path]:
+    return [tmp / name for name in ("main.c", "stats.c", "answer.S")]
 
 # Commands that describe halemu itself (tables of ISAs, guests, services): no
 # run, no numbers, nothing for the API to agree on.
@@ -75,6 +80,14 @@ API = {
     "hal run my.c --isa ppc": lambda tmp: ran(hal.run(tmp / "my.c", isa="ppc")),
     "hal build my.c --isa all": lambda tmp: Expect("".join(
         f"{isa:6} {path}\n" for isa, path in hal.build(tmp / "my.c", isa="all").items())),
+    "hal run main.c stats.c answer.S -I include --isa all": lambda tmp: runs(hal.run_all(
+        multifile(tmp), options=hal.compiler(includes=[tmp / "include"]))),
+    "hal run main.c stats.c answer.S -I include -D SCALE=10 -O3 --isa ppc": lambda tmp: ran(
+        hal.run(multifile(tmp), isa="ppc", options=hal.compiler(
+            includes=[tmp / "include"], defines=["SCALE=10"], optimize="3"))),
+    "hal build main.c stats.c answer.S -I include --isa all": lambda tmp: Expect("".join(
+        f"{isa:6} {path}\n" for isa, path in hal.build(
+            multifile(tmp), isa="all", options=hal.compiler(includes=[tmp / "include"])).items())),
     "hal compare matmul": lambda tmp: Expect(hal.compare("matmul").table()),
     "hal compare matmul --format markdown": lambda tmp: Expect(hal.compare("matmul").to_markdown()),
     "hal compare sort --isa mips,alpha": lambda tmp: Expect(
@@ -142,6 +155,7 @@ def cli(command: str, cwd: Path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("command", sorted(API))
 def test_the_command_line_and_the_api_agree(command, tmp_path):
     shutil.copy(ROOT / "guests" / "hello.c", tmp_path / "my.c")
+    shutil.copytree(MULTIFILE, tmp_path, dirs_exist_ok=True)
     (tmp_path / "numbers.txt").write_text("1 2 3\n-4 10\n")
     (tmp_path / "api").mkdir()
     proc = cli(command, tmp_path)
