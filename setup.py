@@ -26,7 +26,7 @@ setup(
         "hal": ["py.typed"],            # the API's type hints are for type checkers too (PEP 561)
         "hal.core": ["native/*.c"],
         **{f"hal.arch.{isa}": ["*.S", "*.ld", "*.h", "*.c"] for isa in ISAS},
-        "hal.guests": ["*.c", "include/*.h", "lib/*.c", "lib/*.ld", "expected/*.out",
-                       "expected/*.in", "workloads/*.toml"],
+        "hal.guests": ["*.c", "include/*.h", "lib/*.c", "lib/*.ld", "libc/*.c",
+                       "expected/*.out", "expected/*.in", "workloads/*.toml"],
     },
 )

@@ -33,7 +33,7 @@ _API = {
     "compare": "comparisons", "Comparison": "comparisons",
     "schedule": "schedules", "compare_policies": "schedules", "Schedule": "schedules",
     "Schedules": "schedules",
-    "disasm": "listings", "trace": "listings", "Disassembly": "listings", "Trace": "listings",
+    "disasm": "listings", "trace": "listings", "syscalls": "listings", "Disassembly": "listings", "Trace": "listings",
 }
 _ERRORS = ("HalError", "BuildError", "LoadError", "GuestError")
 
@@ -41,7 +41,7 @@ __all__ = sorted([*_API, *_ERRORS])
 
 if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
     from .api.comparisons import Comparison, compare
-    from .api.listings import Disassembly, Trace, disasm, trace
+    from .api.listings import Disassembly, Trace, disasm, syscalls, trace
     from .api.options import compiler, load
     from .api.runs import Run, Runs, build, resume, run, run_all
     from .api.schedules import Schedule, Schedules, compare_policies, schedule

@@ -9,6 +9,7 @@ _REPO_GUESTS = PACKAGE.parent / "guests"
 GUESTS = _REPO_GUESTS if _REPO_GUESTS.is_dir() else PACKAGE / "guests"   # repo, or installed data
 INCLUDE = GUESTS / "include"
 LIB = GUESTS / "lib"
+LIBC_COMPAT = GUESTS / "libc"     # what makes the C library answer as glibc does
 EXPECTED = GUESTS / "expected"
 
 

@@ -14,7 +14,8 @@ HAL = Path(__file__).resolve().parent.parent / "hal"
 # are open to all; "" is hal/__init__.py and other top-level modules)
 ALLOWED = {
     "core": set(),
-    "toolchain": {"core"},
+    "personality": {"core"},
+    "toolchain": {"core", "personality"},
     "safety": {"core"},
     "inspection": {"core", "safety", "toolchain"},
     "scheduling": {"core", "safety", "toolchain"},

@@ -24,7 +24,7 @@ def multifile(tmp: Path) -> list[Path]:
 
 # Commands that describe halemu itself (tables of ISAs, guests, services): no
 # run, no numbers, nothing for the API to agree on.
-DESCRIBE = {"hal isas", "hal guests", "hal services"}
+DESCRIBE = {"hal isas", "hal guests", "hal services", "hal syscalls", "hal setup"}
 
 
 def readme_commands() -> list[str]:
@@ -88,6 +88,9 @@ API = {
     "hal build main.c stats.c answer.S -I include --isa all": lambda tmp: Expect("".join(
         f"{isa:6} {path}\n" for isa, path in hal.build(
             multifile(tmp), isa="all", options=hal.compiler(includes=[tmp / "include"])).items())),
+    "hal run hello.c --isa all": lambda tmp: runs(hal.run_all(tmp / "hello.c")),
+    "hal trace hello.c --isa mips --syscalls": lambda tmp: Expect(
+        hal.syscalls(tmp / "hello.c", isa="mips").text()),
     "hal compare matmul": lambda tmp: Expect(hal.compare("matmul").table()),
     "hal compare matmul --format markdown": lambda tmp: Expect(hal.compare("matmul").to_markdown()),
     "hal compare sort --isa mips,alpha": lambda tmp: Expect(
@@ -156,6 +159,7 @@ def cli(command: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_the_command_line_and_the_api_agree(command, tmp_path):
     shutil.copy(ROOT / "guests" / "hello.c", tmp_path / "my.c")
     shutil.copytree(MULTIFILE, tmp_path, dirs_exist_ok=True)
+    shutil.copy(ROOT / "tests" / "libc" / "hello.c", tmp_path / "hello.c")
     (tmp_path / "numbers.txt").write_text("1 2 3\n-4 10\n")
     (tmp_path / "api").mkdir()
     proc = cli(command, tmp_path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..inspection import trace as tracing
 from .options import Input, Isas, Program, input_bytes, load, positive
 
-__all__ = ["Disassembly", "Trace", "disasm", "trace"]
+__all__ = ["Disassembly", "Trace", "disasm", "trace", "syscalls"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -102,3 +102,14 @@ def trace(program: Program, isa: str | None = None, *, limit: int = 200,
         raise HalError("hal trace follows one ISA: give --isa NAME")
     t = tracing.trace(images[0], limit=limit, function=function, stdin=input_bytes(input))
     return Trace(**{name: getattr(t, name) for name in t.__dataclass_fields__})
+
+
+def syscalls(program: Program, isa: str | None = None, *, input: Input = None):
+    """A C library program's system calls on one ISA, as `hal trace --syscalls`
+    shows them (strace's format): `.lines`, `.text()`, `exit_code`, `fault`."""
+    from ..errors import HalError
+    from ..inspection.syscalls import follow
+    images = load(program, isa)
+    if len(images) != 1:
+        raise HalError("hal trace follows one ISA: give --isa NAME")
+    return follow(images[0], stdin=input_bytes(input))

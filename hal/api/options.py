@@ -24,12 +24,13 @@ Isas = Union[str, Sequence[str], None]
 """One ISA ("mips"), several ("mips,alpha" or ["mips", "alpha"]), "all", or None."""
 
 CONSOLES = ("trap", "uart")
-DEFAULT_MEMORY = "1M"
+DEFAULT_MEMORY = None      # 1M of RAM for a HAL guest, 64M of address space for a C library program
 
 
-def memory_map(memory: str | int | MemoryMap) -> MemoryMap:
-    """'1M', '512K', a byte count, or a MemoryMap -> MemoryMap (HalError if out of range)."""
-    if isinstance(memory, MemoryMap):
+def memory_map(memory: str | int | MemoryMap | None) -> MemoryMap | None:
+    """'1M', '512K', a byte count, or a MemoryMap -> MemoryMap (HalError if out of
+    range); None stays None: each kind of program's own default."""
+    if memory is None or isinstance(memory, MemoryMap):
         return memory
     try:
         return MemoryMap(parse_size(str(memory)))
@@ -111,13 +112,16 @@ def compiler(includes: Sequence[str | os.PathLike] = (), defines: Sequence[str] 
 
 
 def load(program: Program | Sequence[str | os.PathLike], isa: Isas = None, *,
-         console: str = "trap", memory: str | int | MemoryMap = DEFAULT_MEMORY,
-         options: BuildOptions | None = None) -> list[Image]:
+         console: str = "trap", memory: str | int | MemoryMap | None = DEFAULT_MEMORY,
+         options: BuildOptions | None = None, args: Sequence[str] = (),
+         files: Sequence[str | os.PathLike] = ()) -> list[Image]:
     """The loaded images `program` names, one per ISA asked for, in the order
     asked (`hal isas` order for all): a bundled guest or C sources (a list of
     files builds one program from them all) are built first, with `options`
     (see `compiler`; cached); an ELF file is its own ISA.  With isa None, a
-    bundled guest or sources mean every ISA."""
+    bundled guest or sources mean every ISA.  A C library program gets `args`
+    as its arguments (argv[1:]) and may read the host `files` (and every
+    argument that names a file); nothing else of the host is visible to it."""
     from ..toolchain.options import DEFAULT
     from ..toolchain.programs import resolve
     options = options or DEFAULT
@@ -129,9 +133,11 @@ def load(program: Program | Sequence[str | os.PathLike], isa: Isas = None, *,
     defines, mem = console_defines(console), memory_map(memory)
     text = os.fspath(program) if isinstance(program, (str, os.PathLike)) else \
         [os.fspath(p) for p in program]
+    process = dict(args=tuple(map(str, args)), files=tuple(map(os.fspath, files)))
     if names is None:
-        return resolve(text, None, defines, mem, options)
-    return [img for name in names for img in resolve(text, name, defines, mem, options)]
+        return resolve(text, None, defines, mem, options, **process)
+    return [img for name in names
+            for img in resolve(text, name, defines, mem, options, **process)]
 
 
 def positive(name: str, value: int | None, zero: bool = False) -> int | None:

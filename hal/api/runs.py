@@ -148,28 +148,35 @@ def _built_by_hal(path: Path) -> bool:
 
 
 def run(program: Program, isa: str | None = None, *, input: Input = None,
-        memory: str | int | MemoryMap = DEFAULT_MEMORY, max_instructions: int | None = None,
-        max_output: int | None = None, console: str = "trap", isolate: bool | None = None,
-        echo: BinaryIO | TextIO | None = None, options: BuildOptions | None = None) -> Run:
+        memory: str | int | MemoryMap | None = DEFAULT_MEMORY,
+        max_instructions: int | None = None, max_output: int | None = None,
+        console: str = "trap", isolate: bool | None = None,
+        echo: BinaryIO | TextIO | None = None, options: BuildOptions | None = None,
+        args: Sequence[str] = (), files: Sequence[str | os.PathLike] = (),
+        echo_errors: BinaryIO | None = None) -> Run:
     """Run a guest on one ISA to its end, as `hal run PROGRAM --isa ISA` does.
 
     program: a bundled guest's name, a C source (built for `isa`), an ELF
     file (its own ISA; `isa` may be omitted) or an Image from `hal.load`.
     input: console input (bytes, str, a Path to read, a binary file; None: none).
-    memory: guest RAM ("1M", "512K" or bytes).  max_instructions and
+    memory: guest RAM ("1M", "512K" or bytes; default 1M), or for a C library
+    program its address-space limit (default 64M, mapped as it asks).  max_instructions and
     max_output (bytes; default 1 MiB) stop a runaway guest with a fault.
     console: "trap" or "uart" (see `hal run --console`).  isolate: run in a
     forked worker so that an emulator crash is reported, not suffered
     (default: on for ELF files halemu did not build).  echo: a stream that
-    also gets the output as it comes (sys.stdout shows it live in a notebook).
+    also gets the output as it comes (sys.stdout shows it live in a notebook;
+    echo_errors: a binary stream for a C library program's standard error).
     options: how sources are built (`hal.compiler(includes=..., defines=...,
-    optimize=...)`: -I, -D, -O).
+    optimize=...)`: -I, -D, -O).  args and files: a C library program's
+    arguments and the host files it may read (see `hal.load`).
 
     A guest that faults is not an exception: the Run's `fault` says what
     happened.  Bad input (an unknown ISA or guest, an ELF we refuse, a source
     that does not compile) raises HalError."""
     limits = _limits(memory, max_instructions, max_output)
-    images = load(program, isa, console=console, memory=limits["memory"], options=options)
+    images = load(program, isa, console=console, memory=limits["memory"], options=options,
+                  args=args, files=files)
     if len(images) != 1:
         raise HalError("hal.run runs one ISA: give isa='NAME' (one of "
                        f"{', '.join(i.backend.name for i in images)}), or use hal.run_all")
@@ -179,9 +186,11 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
         isolate = image.path.suffix == ".elf" and not _built_by_hal(image.path)
     from ..core import runner
     if not isolate:
-        return Run.of(runner.run(image, echo=echo, stdin=stdin, **limits))
+        return Run.of(runner.run(image, echo=echo, stdin=stdin, echo_errors=echo_errors,
+                                 **limits))
     from ..safety import isolation
-    result, died = isolation.call_isolated(runner.run, image, echo=echo, stdin=stdin, **limits)
+    result, died = isolation.call_isolated(runner.run, image, echo=echo, stdin=stdin,
+                                           echo_errors=echo_errors, **limits)
     if result is None:
         b = image.backend
         return Run(image.name, b.name, b"", 0, 0, None, isolation.crashed_fault(died),
@@ -190,9 +199,11 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
 
 
 def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = None,
-            memory: str | int | MemoryMap = DEFAULT_MEMORY, max_instructions: int | None = None,
-            max_output: int | None = None, console: str = "trap",
-            jobs: int | None = None, options: BuildOptions | None = None) -> Runs:
+            memory: str | int | MemoryMap | None = DEFAULT_MEMORY,
+            max_instructions: int | None = None, max_output: int | None = None,
+            console: str = "trap", jobs: int | None = None,
+            options: BuildOptions | None = None, args: Sequence[str] = (),
+            files: Sequence[str | os.PathLike] = ()) -> Runs:
     """Run a guest on every ISA (or those in `isas`), as `hal run PROGRAM
     --isa all` does: independent runs on `jobs` host processes (default: one
     per core), each fed the same input.  Options as for `hal.run`; `program`
@@ -201,7 +212,8 @@ def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = No
     limits = _limits(memory, max_instructions, max_output)
     jobs = positive("jobs", jobs) or default_jobs()
     if isinstance(program, (str, os.PathLike, Image)) or _one_program(program):
-        images = load(program, isas, console=console, memory=limits["memory"], options=options)
+        images = load(program, isas, console=console, memory=limits["memory"], options=options,
+                      args=args, files=files)
     else:
         images = [img for p in program for img in load(p, None, console=console,
                                                        memory=limits["memory"])]

@@ -61,3 +61,13 @@ def make_options(includes, defines, optimize, libraries, libc):
     from ..api.options import compiler
     return compiler(includes, defines, optimize, libraries, libc)
 
+
+class WithGuestArgs(click.Command):
+    """A command whose arguments after `--` belong to the guest: its argv[1:]."""
+
+    def parse_args(self, ctx, args):
+        if "--" in args:
+            cut = args.index("--")
+            ctx.meta["guest_args"] = tuple(args[cut + 1:])
+            args = args[:cut]
+        return super().parse_args(ctx, args)

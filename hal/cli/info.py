@@ -27,6 +27,32 @@ def isas():
 
 
 @click.command()
+@click.option("--markdown", is_flag=True, help="print a Markdown table (as in the README)")
+def syscalls(markdown):
+    """List the system calls the POSIX personality serves, with each ISA's
+    number for them (a C library program's calls; `hal trace --syscalls`)."""
+    from ..core import registry
+    from ..personality.calls import numbers
+    isas = [b.name for b in registry.backends()]
+    rows = [(name, [str(n) if n is not None else "-" for n in by_isa.values()])
+            for name, by_isa in numbers()]
+    if markdown:
+        click.echo("| system call | " + " | ".join(isas) + " |")
+        click.echo("|---|" + "---:|" * len(isas))
+        for name, cells in rows:
+            click.echo(f"| `{name}` | " + " | ".join(cells) + " |")
+        return
+    from rich.table import Table
+    t = Table(title="System calls the POSIX personality serves (- : the ISA has no such call)")
+    t.add_column("system call")
+    for isa in isas:
+        t.add_column(isa, justify="right")
+    for name, cells in rows:
+        t.add_row(name, *cells)
+    console().print(t)
+
+
+@click.command()
 def services():
     """List the HAL services a guest can call (guests/include/hal_services.h)."""
     from rich.table import Table

@@ -73,11 +73,22 @@ def disasm(guest, function, isa, source):
               show_default=True)
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
               help="file the guest reads as console input (default: none)")
-def trace(guest, isa, limit, function, fmt, input_file):
+@click.option("--syscalls", is_flag=True,
+              help="instead, list a C library program's system calls, as strace does")
+def trace(guest, isa, limit, function, fmt, input_file, syscalls):
     """Trace a guest instruction by instruction: address, disassembly, and the
-    registers each instruction changed (values after it)."""
+    registers each instruction changed (values after it); or, with --syscalls,
+    the system calls a C library program makes."""
     from ..api.listings import trace as follow
     from ..errors import GuestError
+    if syscalls:
+        from ..api.listings import syscalls as system_calls
+        s = system_calls(guest, isa, input=input_file)
+        click.echo(s.text(), nl=False)
+        if s.fault:
+            click.echo(f"hal: error: {s.guest} on {s.isa}: {s.fault}", err=True)
+            sys.exit(GuestError.exit_status)
+        return
     t = follow(guest, isa, limit=limit, function=function, input=input_file)
     click.echo(t.to_json() if fmt == "json" else t.text(), nl=False)
     if t.fault:

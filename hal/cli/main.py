@@ -20,9 +20,9 @@ def cli():
     with `hal isas`."""
 
 
-for _command in (info.isas, info.services, info.guests, info.header, run.build, run.run,
-                 run.resume, devices.devices, schedule.schedule, inspect.compare, inspect.disasm,
-                 inspect.trace, setup.setup):
+for _command in (info.isas, info.services, info.syscalls, info.guests, info.header,
+                 run.build, run.run, run.resume, devices.devices, schedule.schedule,
+                 inspect.compare, inspect.disasm, inspect.trace, setup.setup):
     cli.add_command(_command)
 
 

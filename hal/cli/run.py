@@ -5,8 +5,8 @@ import sys
 
 import click
 
-from .common import (CONSOLE_HELP, ISA_HELP, build_options, console, make_options,
-                     report_end)
+from .common import (CONSOLE_HELP, ISA_HELP, WithGuestArgs, build_options, console,
+                     make_options, report_end)
 
 
 @click.command()
@@ -24,15 +24,22 @@ def build(sources, isa, console_via, **compiler):
         click.echo(f"{name:6} {elf}")
 
 
-@click.command()
+@click.command(cls=WithGuestArgs)
 @click.argument("guest", nargs=-1, required=True)
 @click.option("--isa", default=None, help=ISA_HELP + " [default: the ELF's own; bundled guests: all]")
 @click.option("--max-instructions", type=click.IntRange(min=1), default=None,
               help="stop a guest that retires more instructions than this")
-@click.option("--memory", default="1M", show_default=True, help="guest RAM size, e.g. 512K or 4M")
+@click.option("--memory", default=None,
+              help="guest RAM size, e.g. 512K or 4M [default: 1M; a C library program: "
+                   "64M of address space, mapped as it asks]")
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
               help="file the guest reads as console input (default: stdin)")
-@click.option("--stats", is_flag=True, help="after a single run, print the instruction count to stderr")
+@click.option("--stats", is_flag=True,
+              help="after a single run, print the instruction count (and the system calls "
+                   "made) to stderr")
+@click.option("--file", "files", multiple=True, type=click.Path(),
+              help="a host file a C library program may open, read-only (arguments after "
+                   "-- that name files are readable too)")
 @click.option("--console", "console_via", type=click.Choice(["trap", "uart"]), default="trap",
               show_default=True, help=CONSOLE_HELP)
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -47,27 +54,31 @@ def build(sources, isa, console_via, **compiler):
 @click.option("--snapshot-at", type=click.IntRange(min=1), default=None,
               help="stop after this many instructions and save a snapshot (see `hal resume`)")
 @build_options
-def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jobs, isolate,
-        max_output, snapshot_file, snapshot_at, **compiler):
+def run(guest, isa, max_instructions, memory, input_file, stats, files, console_via, jobs,
+        isolate, max_output, snapshot_file, snapshot_at, **compiler):
     """Run a guest: an ELF path (ISA from its header), C and assembly sources
-    (built together), or a bundled guest's name.
+    (built together), or a bundled guest's name.  Arguments after -- are a C
+    library program's own (argv[1:]).
 
-    With one ISA the guest's output goes straight to stdout and hal exits with
-    the guest's exit code; with --isa all (the default for bundled guests) the
-    ISAs are shown side by side."""
+    With one ISA the guest's output goes straight to stdout (its standard
+    error to stderr) and hal exits with the guest's exit code; with --isa all
+    (the default for bundled guests) the ISAs are shown side by side."""
     from ..api import runs as api
     from ..api.options import load
     from ..errors import HalError
     if (snapshot_at is None) != (snapshot_file is None):
         raise HalError("--snapshot-at and --snapshot go together")
     limits = dict(memory=memory, max_instructions=max_instructions, max_output=max_output)
-    images = load(guest, isa, console=console_via, memory=memory, options=make_options(**compiler))
+    args = click.get_current_context().meta.get("guest_args", ())
+    images = load(guest, isa, console=console_via, memory=memory, options=make_options(**compiler),
+                  args=args, files=files)
     stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
     if len(images) == 1:
         if snapshot_at is not None:
             _run_to_snapshot(images[0], snapshot_at, snapshot_file, stdin, limits)
             return
-        result = api.run(images[0], input=stdin, isolate=isolate, echo=sys.stdout.buffer, **limits)
+        result = api.run(images[0], input=stdin, isolate=isolate, echo=sys.stdout.buffer,
+                         echo_errors=sys.stderr.buffer, **limits)
         if stats:
             _stats(result)
         report_end(result)
@@ -81,8 +92,13 @@ def run(guest, isa, max_instructions, memory, input_file, stats, console_via, jo
 
 
 def _stats(result) -> None:
+    calls = result.system_calls
+    made = f", {sum(c[2] for c in calls)} system calls" if calls else ""
     click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
-               f"{result.hal_calls} HAL calls", err=True)
+               f"{result.hal_calls} HAL calls{made}", err=True)
+    if calls:
+        from ..render.text import system_calls
+        click.echo(system_calls(result.isa, calls), err=True, nl=False)
 
 
 def _run_to_snapshot(image, at, path, stdin, limits) -> None:

@@ -23,7 +23,9 @@ from .common import console
               help="write NAME.guests.csv, NAME.cores.csv and NAME.timeline.csv")
 @click.option("--svg", "svg_file", type=click.Path(dir_okay=False), help="write the Gantt chart as SVG")
 @click.option("--no-output", is_flag=True, help="do not print the guests' console output")
-@click.option("--memory", default="1M", show_default=True, help="RAM of each guest, e.g. 256K")
+@click.option("--memory", default=None,
+              help="RAM of each guest, e.g. 256K [default: 1M; a C library program: "
+                   "64M of address space]")
 @click.option("--max-output", type=click.IntRange(min=0), default=None,
               help="console bytes each guest may write [default 1 MiB]")
 @click.option("--isolate", is_flag=True,

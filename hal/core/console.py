@@ -3,6 +3,9 @@ input from a file or the host's stdin.
 
 The console is the one input source of a machine: the hal_read service and
 the UART's receive register both read from it, so a guest may use either.
+A program built with the C library also has a standard error stream: kept
+apart from the output (which is what runs compare) and echoed to its own
+stream, as a terminal shows both.
 """
 from __future__ import annotations
 
@@ -17,8 +20,10 @@ class ConsoleFull(Exception):
 
 class Console:
     def __init__(self, echo: BinaryIO | None = None, limit: int = DEFAULT_LIMIT,
-                 input: BinaryIO | None = None):
+                 input: BinaryIO | None = None, echo_errors: BinaryIO | None = None):
         self._chunks: list[bytes] = []
+        self._errors: list[bytes] = []
+        self._echo_errors = echo_errors
         self._size = 0
         self._echo = echo
         self._input = input
@@ -44,6 +49,20 @@ class Console:
         if self._echo is not None:
             self._echo.write(data)
             self._echo.flush()
+
+    def error(self, data: bytes) -> None:
+        """Standard error: counted against the same limit, kept apart."""
+        if self._size + len(data) > self.limit:
+            raise ConsoleFull(f"console output limit of {self.limit} bytes exceeded")
+        self._errors.append(data)
+        self._size += len(data)
+        if self._echo_errors is not None:
+            self._echo_errors.write(data)
+            self._echo_errors.flush()
+
+    @property
+    def errors(self) -> bytes:
+        return b"".join(self._errors)
 
     @property
     def output(self) -> bytes:

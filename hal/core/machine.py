@@ -17,7 +17,8 @@ from . import faults, platform, services
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
 from .loader import Image
-from .memmap import PAGE, STOP_ADDRESS, MemoryMap
+from .memmap import DEFAULT_MEMORY, PAGE, STOP_ADDRESS, MemoryMap
+from .personality import Personality
 from .ucfast import FastCore
 
 
@@ -38,7 +39,7 @@ class Request:
 
 class Machine:
     def __init__(self, image: Image, *, name: str | None = None,
-                 memory: MemoryMap = MemoryMap(), console: Console | None = None,
+                 memory: MemoryMap | None = None, console: Console | None = None,
                  max_instructions: int | None = None, native: bool | None = None):
         from unicorn import (
             UC_HOOK_INTR,
@@ -51,6 +52,8 @@ class Machine:
         if image.abi != "hal" and image.personality is None:
             raise LoadError(f"{image.path}: a {image.abi} program: its system calls need a "
                             f"personality to serve them, and none is attached")
+        if memory is None:      # a HAL guest's RAM, or a personality's own limit
+            memory = MemoryMap(getattr(image.personality, "default_memory", DEFAULT_MEMORY))
         self.image = image
         self.backend = b = image.backend
         self.name = name or image.name
@@ -73,14 +76,24 @@ class Machine:
         self._args = tuple(b.reg(r) for r in b.regs.args)
 
         self.uc = uc = Uc(b.uc_arch, b.uc_mode)
+        # The operating system a program was built for, served above the HAL
+        # (hal/core/personality.py); None for a HAL guest.
+        self.os: Personality | None = image.personality(self) if image.personality else None
+        self.space = memory if self.os is None else self.os   # what the HAL's services may touch
         # RAM is data: readable and writable, never executable, so a jump into
         # data faults cleanly.  Code pages hold the ELF's code with the fence
         # instruction in every gap, read/execute only (see codecheck.py for why).
-        uc.mem_map(memory.ram_base, memory.size, UC_PROT_READ | UC_PROT_WRITE)
-        for seg in image.segments:
-            uc.mem_write(seg.vaddr, seg.data)
+        if self.os is None:
+            uc.mem_map(memory.ram_base, memory.size, UC_PROT_READ | UC_PROT_WRITE)
+            for seg in image.segments:
+                uc.mem_write(seg.vaddr, seg.data)
+        else:
+            self.os.map_memory()
         code_runs = _protect(uc, image)
-        b.enter(uc, image.entry, memory.stack_top)
+        if self.os is None:
+            b.enter(uc, image.entry, memory.stack_top)
+        else:
+            self.os.enter()
         self.counter = make_counter(b, uc, native, code=_code_range(image.entry, code_runs))
         self._core = FastCore(uc, self._pc)
         if max_instructions is not None:
@@ -160,6 +173,26 @@ class Machine:
             self._device_fault = (reason, address, pc)
         self._halt(Stop.FAULTED)
 
+    # -- for a personality's system calls -------------------------------------------------
+    def exit(self, code: int) -> None:
+        """End the guest with this exit status."""
+        self.exit_code = code
+        self._halt(Stop.EXITED)
+
+    def kill(self, reason: str) -> None:
+        """End the guest with a fault report, as a fatal signal does; the report
+        shows the trap that asked for it (the last instruction that ran)."""
+        address, size, n = self.counter.last_block
+        if n:
+            self.uc.reg_write(self._pc, self.counter.sizer.last_instruction(self.uc, address, size))
+        self._halt(Stop.FAULTED, reason)
+
+    def block(self, service: str, *args: int) -> None:
+        """Stop with a blocking HAL request (sleep, yield) for the driver to answer,
+        as the HAL call would; the system call's result is already in place."""
+        self.request = Request(services.BY_NAME[service], args)
+        self._halt(Stop.BLOCKED)
+
     # -- Unicorn hooks -----------------------------------------------------------
     def _on_bad_access(self, uc, access, address, size, value, _data):
         self._bad_access = address
@@ -167,14 +200,23 @@ class Machine:
 
     def _on_interrupt(self, uc, intno, _data):
         b = self.backend
+        if self.os is not None and self.os.claims(intno):
+            try:
+                self.os.syscall()
+            except ConsoleFull as e:
+                self._halt(Stop.LIMIT, str(e))
+            return
         if intno != b.trap.interrupt:
             self._uncount_rest_of_block(raised=True)
             self._halt(Stop.FAULTED, b.exception_name(intno))
             return
         number = uc.reg_read(self._service)
+        if self.os is not None:         # a C library program's HAL calls carry the tag
+            number = number & ~services.TAG_MASK if number & services.TAG_MASK == services.LIBC_TAG \
+                else -1
         service = services.BY_NUMBER.get(number)
         if service is None:
-            self._halt(Stop.FAULTED, f"unknown HAL service {number}")
+            self._halt(Stop.FAULTED, f"unknown HAL service {uc.reg_read(self._service)}")
             return
         self.hal_calls += 1
         args = tuple(uc.reg_read(r) for r in self._args[:len(service.args)])
@@ -195,11 +237,10 @@ class Machine:
 
     # -- non-blocking services (the blocking ones belong to the driver) ------------
     def _svc_exit(self, code):
-        self.exit_code = signed(code, self.backend.bits)
-        self._halt(Stop.EXITED)
+        self.exit(signed(code, self.backend.bits))
 
     def _svc_write(self, buf, length):
-        if length and not self.memory.in_ram(buf, length):
+        if length and not self.space.in_ram(buf, length):
             raise _GuestMistake(f"hal_write of {length} bytes at {buf:#x} is outside guest RAM")
         self.console.write(bytes(self.uc.mem_read(buf, length)) if length else b"")
         return length

@@ -60,6 +60,10 @@ class MemoryMap:
     def in_ram(self, start: int, length: int) -> bool:
         return RAM_BASE <= start and start + length <= self.ram_end
 
+    def room(self, start: int) -> int:
+        """Bytes of RAM from `start` to its end (0 outside RAM)."""
+        return self.ram_end - start if self.in_ram(start, 1) else 0
+
 
 def io_window_fits(base: int) -> bool:
     """A backend's device window must sit clear of the largest RAM, with

@@ -26,6 +26,9 @@ class RunResult:
     exit_code: int | None
     fault: Fault | None
     word_digits: int
+    # a C library program's system calls: (name, number on this ISA, count, served)
+    system_calls: tuple[tuple[str, int, int, bool], ...] = ()
+    errors: bytes = b""         # what it wrote to standard error
 
     @property
     def status(self) -> int:
@@ -40,12 +43,14 @@ class RunResult:
                 f"after {self.retired} instructions")
 
 
-def new_machine(image: Image, *, memory: MemoryMap = MemoryMap(),
+def new_machine(image: Image, *, memory: MemoryMap | None = None,
                 max_instructions: int | None = None, max_output: int | None = None,
-                echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> Machine:
+                echo: BinaryIO | None = None, stdin: BinaryIO | None = None,
+                echo_errors: BinaryIO | None = None) -> Machine:
     """A machine for `image` whose output is kept, and also written to `echo` as it
-    comes; input comes from `stdin`, for hal_read and the UART alike."""
-    console = Console(echo=echo, input=stdin,
+    comes (standard error, to `echo_errors`); input comes from `stdin`, for
+    hal_read and the UART alike."""
+    console = Console(echo=echo, input=stdin, echo_errors=echo_errors,
                       **({} if max_output is None else {"limit": max_output}))
     return Machine(image, memory=memory, console=console, max_instructions=max_instructions)
 
@@ -70,7 +75,9 @@ def finish(machine: Machine, until: int | None = None) -> RunResult | None:
             break
     return RunResult(machine.name, machine.backend.name, machine.console.output, machine.retired,
                      machine.hal_calls, machine.exit_code, machine.fault,
-                     machine.backend.word_bytes * 2)
+                     machine.backend.word_bytes * 2,
+                     machine.os.summary() if machine.os is not None else (),
+                     machine.console.errors)
 
 
 def answer(machine: Machine) -> None:
@@ -84,7 +91,7 @@ def answer(machine: Machine) -> None:
         machine.complete()
     elif name == "read":
         buf, length = req.args
-        length = min(length, machine.memory.ram_end - buf) if machine.memory.in_ram(buf, 1) else 0
+        length = min(length, machine.space.room(buf))
         data = machine.console.read(length)
         if data:
             machine.uc.mem_write(buf, data)

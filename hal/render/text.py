@@ -89,3 +89,14 @@ def write_csv(path: str | Path, m: dict) -> list[Path]:
                             for k, v in r.items() if k in fields})
         written.append(out)
     return written
+
+
+def system_calls(isa: str, calls) -> str:
+    """A C library program's system calls, for `hal run --stats`: name, the
+    number it has on this ISA, how often, and whether it was served."""
+    width = max(len("system call"), *(len(name) for name, *_ in calls))
+    lines = [f"  {'system call':<{width}}  {isa + ' number':>10}  {'calls':>6}"]
+    for name, number, count, served in calls:
+        note = "" if served else "  not served: ENOSYS"
+        lines.append(f"  {name:<{width}}  {number:>10}  {count:>6}{note}")
+    return "\n".join(lines) + "\n"

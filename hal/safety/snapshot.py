@@ -44,6 +44,9 @@ def save(machine: Machine, path: str | Path) -> None:
     """Write `machine`'s complete state to `path` (between runs, never inside one)."""
     if machine.done:
         raise SnapshotError(f"{machine.name} has already ended; nothing to snapshot")
+    if machine.os is not None:
+        raise SnapshotError(f"{machine.name} is a C library program: a snapshot holds a HAL "
+                            f"guest's state, not a process's (its heap, files and signals)")
     b, uc, mem = machine.backend, machine.uc, machine.memory
     req = machine.request
     header = {

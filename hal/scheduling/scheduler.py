@@ -43,7 +43,7 @@ DEFAULT_CHANNEL_CAPACITY = 8
 class Scheduler:
     def __init__(self, configs: list[GuestConfig], policy: Policy, *, cores: int = 2,
                  quantum: int | None = DEFAULT_QUANTUM, switch_cost: int = 0,
-                 memory: MemoryMap = MemoryMap(), max_instructions: int | None = None,
+                 memory: MemoryMap | None = None, max_instructions: int | None = None,
                  channel_capacity: int = DEFAULT_CHANNEL_CAPACITY, max_output: int | None = None):
         self.policy = policy
         policy.quantum = quantum

@@ -50,10 +50,14 @@ CONSOLES = {"trap": (), "uart": ("HAL_CONSOLE_UART",)}    # `--console`: the def
 
 SDK_FLAGS = ("-g", "-std=c11", "-Wall", "-ffreestanding", "-fno-builtin", "-static",
              "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables")
-LIBC_FLAGS = ("-g", "-Wall")        # the C dialect is the compiler's default (gnu17), as gcc's
+# The C dialect is the compiler's default (gnu17), as gcc's.  zig cc defines
+# NDEBUG whenever it optimises, which gcc never does: a student's assert()
+# would vanish at the default -O2, so it is undefined again (a -D NDEBUG
+# given by the user comes after, and wins).
+LIBC_FLAGS = ("-g", "-Wall", "-UNDEBUG")
 SDK_ONLY = ("start.S", "crt0.c")    # the SDK's start-up: a C library program has musl's
 SUFFIXES = (".c", ".S", ".s")
-FORMAT = "2"                        # bump when what a build produces changes without its inputs
+FORMAT = "3"                        # bump when what a build produces changes without its inputs
 
 Sources = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
 
@@ -72,13 +76,16 @@ class Plan:
         return self.sources[0].stem
 
     def sdk_files(self) -> list[Path]:
-        """The SDK files compiled with the program: all of them for a HAL guest;
-        for a C library program, the helpers and the trap stub, if it includes hal.h."""
+        """The SDK files compiled with the program: all of them for a HAL guest.
+        A C library program gets guests/libc/ (rand, qsort, strerror and assert
+        as glibc has them, so output matches a Linux desktop's), and the SDK's
+        helpers and trap stub if it includes hal.h."""
+        compat = sorted(paths.LIBC_COMPAT.glob("*.c")) if self.libc else []
         if self.libc and not self.scan.uses_hal:
-            return []
+            return compat
         arch = paths.arch_dir(self.backend.name)
         files = [*sorted([*arch.glob("*.S"), *arch.glob("*.c")]), *sorted(paths.LIB.glob("*.c"))]
-        return [f for f in files if not (self.libc and f.name in SDK_ONLY)]
+        return compat + [f for f in files if not (self.libc and f.name in SDK_ONLY)]
 
     def inputs(self) -> list[Path]:
         return [*self.sdk_files(), *(s.resolve() for s in self.sources)]
@@ -129,7 +136,19 @@ def sdk_command(plan: Plan, inputs: list[Path], out: Path) -> list[str]:
 def compile_command(plan: Plan, source: Path, out: Path) -> list[str]:
     b = plan.backend
     return [*zig.cc(b.libc_target), *b.libc_flags, "-c", f"-O{plan.options.optimize}",
-            *LIBC_FLAGS, *_defines(plan), *_headers(plan), str(source), "-o", str(out)]
+            *LIBC_FLAGS, *_defines(plan), *_headers(plan), *_as_named(plan, source),
+            str(source), "-o", str(out)]
+
+
+def _as_named(plan: Plan, source: Path) -> list[str]:
+    """__FILE__ (an assert's message) as the user named the source, as gcc
+    gives it: a relative name stays relative.  (Compiling the absolute path
+    and saying so keeps zig's own object cache, which ignores how a path was
+    spelled, from handing back another spelling's __FILE__.)"""
+    named = next((s for s in plan.sources if s.resolve() == source), None)
+    if named is None or named.is_absolute():
+        return []
+    return [f"-fmacro-prefix-map={Path.cwd()}/="]
 
 
 def link_command(plan: Plan, objects: list[Path], out: Path) -> list[str]:
@@ -150,7 +169,8 @@ def output_path(plan: Plan) -> Path:
     s, o = Path("S"), Path("O")
     commands = ([compile_command(plan, s, o), link_command(plan, [o], o)] if plan.libc
                 else [sdk_command(plan, [s], o)])
-    h.update(repr(([c[3:] for c in commands], zig.version(), FORMAT)).encode())
+    named = [str(s) for s in plan.sources] if plan.libc else []    # __FILE__, as named
+    h.update(repr(([c[3:] for c in commands], named, zig.version(), FORMAT)).encode())
     return paths.cache_dir() / plan.backend.name / h.hexdigest()[:16] / f"{plan.name}.elf"
 
 

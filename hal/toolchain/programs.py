@@ -11,6 +11,7 @@ from ..core.loader import Image
 from ..core.memmap import MemoryMap
 from ..errors import HalError
 from . import build, guests
+from ..personality import posix
 from .options import DEFAULT, BuildOptions
 
 Guest = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
@@ -37,14 +38,17 @@ def sources(guest: Guest) -> list[Path] | None:
 
 
 def resolve(guest: Guest, isa: str | None, defines: tuple[str, ...] = (),
-            memory: MemoryMap = MemoryMap(), options: BuildOptions = DEFAULT) -> list[Image]:
+            memory: MemoryMap | None = None, options: BuildOptions = DEFAULT,
+            args: tuple[str, ...] = (), files: tuple[str, ...] = ()) -> list[Image]:
     """A bundled guest's name, sources or an ELF path -> loaded images, one per
     ISA asked for.  isa is a backend name, "all", or None (ELF: its own ISA;
     bundled guest or sources: all).  defines pick a build variant and options
     are the user's (build.py); the images are checked against `memory`, the
-    machine they will run in."""
-    files = sources(guest)
-    if files is None:
+    machine they will run in (None: the default).  A C library program gets
+    the POSIX personality, with `args` as its arguments and the host `files`
+    it may read (posix.adopt)."""
+    sources_ = sources(guest)
+    if sources_ is None:
         path = Path(os.fspath(guest if isinstance(guest, (str, os.PathLike)) else guest[0]))
         if defines:
             raise HalError(f"{path} is already built: a build variant "
@@ -52,14 +56,17 @@ def resolve(guest: Guest, isa: str | None, defines: tuple[str, ...] = (),
         if options != DEFAULT:
             raise HalError(f"{path} is already built: build options "
                            f"({' '.join(options.flags)}) need its sources or a bundled guest")
-        image = load(path, memory)
+        image = load(path, memory, args, files)
         if isa not in (None, "all", image.backend.name):
             raise HalError(f"{path} is a {image.backend.name} ELF file, not {isa}")
         return [image]
     backends = registry.backends() if isa in (None, "all") else [registry.get(isa)]
-    return [load(elf, memory) for elf in build.build_all(files, backends, defines, options)]
+    return [load(elf, memory, args, files)
+            for elf in build.build_all(sources_, backends, defines, options)]
 
 
-def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
-    """An ELF file, checked and ready for a machine."""
-    return loader.load(path, memory)
+def load(path: str | os.PathLike, memory: MemoryMap | None = None, args: tuple[str, ...] = (),
+         files: tuple[str, ...] = ()) -> Image:
+    """An ELF file, checked and ready for a machine: a Linux program gets the
+    POSIX personality, which serves its system calls."""
+    return posix.adopt(loader.load(path, memory or MemoryMap()), args, files)
