@@ -17,7 +17,9 @@ collector paused, so that one measurement does not pay for another's garbage.
             throughput = all guests' instructions / wall time
   compare   the dynamic instruction mix (`hal compare`'s measurement), if available
 Also: start-up of `hal run hello --isa x86` as a whole process, the speed-up of
-`hal run G --isa all` with --jobs 2 over --jobs 1, and the memory of 64 scheduled guests.
+`hal run G --isa all` with --jobs 2 over --jobs 1, the memory of 64 scheduled
+guests, and the C library's numbers (bench/libc.py; --no-setup skips timing
+musl's build for four ISAs from nothing, a few minutes).
 """
 from __future__ import annotations
 
@@ -116,6 +118,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=11)
     ap.add_argument("--guest", default=str(HERE / "guests" / "fib27.c"))
     ap.add_argument("--parallel-guest", default=str(HERE / "guests" / "fib33.c"))
+    ap.add_argument("--no-setup", action="store_true", help="skip timing the C library's set-up")
     args = ap.parse_args()
     hal = [sys.executable, "-m", "hal"]
     images = {b.name: loader.load(build.build(args.guest, b)) for b in registry.backends()}
@@ -188,7 +191,9 @@ def main() -> None:
     print(f"memory: 64 scheduled guests peak {rss:.0f} MiB resident; they add {after - before:.0f} "
           f"MiB to a {before:.0f} MiB process, {(after - before) / 64:.2f} MiB per guest")
     verdicts.append(("64 scheduled guests under 1 GiB resident", f"{rss:.0f} MiB", rss < 1024))
-    print("\ntargets (issue 6):")
+    import libc
+    libc.report(args.rounds, run, raw, timed, wall, verdicts, not args.no_setup)
+    print("\ntargets (issues 6 and 11):")
     for target, measured, met in verdicts:
         print(f"  {'met   ' if met else 'MISSED'} {target:48} {measured}")
 

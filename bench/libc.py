@@ -1,0 +1,124 @@
+"""The C library's numbers for `make bench` (issue 11): a C library program
+against the same measurements as a HAL guest.
+
+  libc-raw   the program on bare Unicorn: the process laid out by the POSIX
+             personality, its system calls served, nothing counted
+  libc-run   `hal run` of it: exact counting, as for any guest
+  start-up   `hal run hello.c --isa x86` (printf) as a whole process, warm
+  memory     what one C library program adds to a process, against a HAL guest
+  set-up     building the C library for four ISAs from nothing, as a fresh
+             machine's first `make test` does (into a scratch zig cache)
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+class _NoCounter:
+    """Counts nothing and stops nothing: the ceiling's 'counter'."""
+    retired = stop = limit = slice_end = 0
+    last_block = (0, 0, 0)
+
+    def arm(self, end):
+        pass
+
+    def forget_last_block(self):
+        pass
+
+
+def raw(image) -> float:
+    """Seconds on bare Unicorn: the machine's memory, registers and trap hook
+    (the personality serves the system calls), but no block hook."""
+    import hal.core.machine as machine
+    from hal.core.memmap import STOP_ADDRESS
+    real = machine.make_counter
+    machine.make_counter = lambda *args, **kwargs: _NoCounter()
+    try:
+        m = machine.Machine(image)
+    finally:
+        machine.make_counter = real
+    t = time.perf_counter()
+    m.uc.emu_start(m.pc, STOP_ADDRESS)
+    elapsed = time.perf_counter() - t
+    assert m.exit_code == 0, m.fault
+    return elapsed
+
+
+_PROBE = """
+import resource, sys
+from hal.core import runner
+from hal.toolchain import programs
+image = programs.load(sys.argv[1])
+rss = lambda: int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize()
+before = rss()
+result = runner.run(image)
+assert result.exit_code == 0
+print(rss() - before)
+"""
+
+
+def memory(elf: Path, times: int = 5) -> float:
+    """Median bytes of resident memory one run of `elf` adds to a process."""
+    return statistics.median(int(subprocess.run(
+        [sys.executable, "-c", _PROBE, str(elf)], capture_output=True, text=True,
+        check=True).stdout) for _ in range(times))
+
+
+def setup_time() -> float:
+    """Seconds to build musl for four ISAs from nothing, as `hal setup` does on
+    a fresh machine (a scratch zig cache and halemu cache, so nothing is reused)."""
+    with tempfile.TemporaryDirectory(prefix="halemu-setup-") as tmp:
+        env = dict(os.environ, ZIG_GLOBAL_CACHE_DIR=f"{tmp}/zig", HALEMU_CACHE=f"{tmp}/hal")
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "hal", "setup"], env=env, check=True,
+                       capture_output=True)
+        return time.perf_counter() - t
+
+
+def report(rounds: int, run, sdk_raw, timed, wall, verdicts: list, with_setup: bool) -> None:
+    """Measure and print the C library's numbers; add their targets to `verdicts`.
+    run, sdk_raw, timed and wall are bench.py's own measurements."""
+    from hal.core import loader, registry
+    from hal.toolchain import build, guests, programs
+    x86 = registry.get("x86")
+    sdk_image = loader.load(build.build(HERE / "guests" / "fib27.c", x86))
+    image = programs.load(build.build(HERE / "guests" / "fib27_libc.c", x86))
+    n = run(image)[1]
+    ratios, sdk_ratios = [], []
+    for _ in range(rounds):
+        t_raw = timed(raw, image)
+        ratios.append(t_raw / timed(run, image)[0])
+        t_sdk_raw = timed(sdk_raw, sdk_image)[0]
+        sdk_ratios.append(t_sdk_raw / timed(run, sdk_image)[0])
+    ratio, sdk_ratio = statistics.median(ratios), statistics.median(sdk_ratios)
+    print(f"\nC library (issue 11): fib27_libc.c on x86, {n:,} instructions, {rounds} rounds")
+    print(f"  `hal run` / raw Unicorn: {ratio:.3f} (the HAL guest fib27.c: {sdk_ratio:.3f})")
+    verdicts.append(("x86 C library program's ratio to raw within 0.02 of a HAL guest's",
+                     f"{ratio:.3f} vs {sdk_ratio:.3f}", ratio >= sdk_ratio - 0.02))
+    hello = ROOT / "tests" / "libc" / "hello.c"
+    hal = [sys.executable, "-m", "hal", "run", str(hello), "--isa", "x86"]
+    wall(hal)                                             # built and cached: warm
+    starts = sorted(wall(hal) for _ in range(7))
+    start = statistics.median(starts)
+    print(f"  start-up: `hal run hello.c --isa x86` (printf) median {start:.3f} s "
+          f"(min {starts[0]:.3f} s) over 7 runs")
+    verdicts.append(("C library start-up at most 0.25 s", f"{start:.3f} s", start <= 0.25))
+    extra = (memory(build.build(hello, x86)) - memory(build.build(guests.source("hello"), x86)))
+    print(f"  memory: a printf hello adds {extra / 2**20:+.2f} MiB to a process against "
+          f"the HAL guest hello (medians of 5 processes each)")
+    verdicts.append(("C library guest at most 1 MiB more than a HAL guest",
+                     f"{extra / 2**20:+.2f} MiB", extra <= 1 << 20))
+    if with_setup:
+        seconds = setup_time()
+        print(f"  set-up: musl for four ISAs from nothing in {seconds:.0f} s")
+        verdicts.append(("C library set-up for four ISAs within 3 minutes", f"{seconds:.0f} s",
+                         seconds <= 180))
