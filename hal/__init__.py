@@ -18,6 +18,7 @@ command is a thin layer on it, so both give the same numbers:
     hal.compare_policies("consolidation", "pinned:8,rr:3")
     hal.disasm("hello", function="hal_trap")
     hal.trace("hello", isa="ppc", limit=20)
+    hal.syscalls("hello.c", isa="mips")   # a C library program's system calls, as strace shows them
 
 Names are loaded on first use, so `import hal` (and `hal run`) stays fast.
 """
@@ -33,7 +34,8 @@ _API = {
     "compare": "comparisons", "Comparison": "comparisons",
     "schedule": "schedules", "compare_policies": "schedules", "Schedule": "schedules",
     "Schedules": "schedules",
-    "disasm": "listings", "trace": "listings", "syscalls": "listings", "Disassembly": "listings", "Trace": "listings",
+    "disasm": "listings", "trace": "listings", "syscalls": "listings",
+    "syscall_table": "listings", "Disassembly": "listings", "Trace": "listings",
 }
 _ERRORS = ("HalError", "BuildError", "LoadError", "GuestError")
 
@@ -41,7 +43,7 @@ __all__ = sorted([*_API, *_ERRORS])
 
 if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
     from .api.comparisons import Comparison, compare
-    from .api.listings import Disassembly, Trace, disasm, syscalls, trace
+    from .api.listings import Disassembly, Trace, disasm, syscall_table, syscalls, trace
     from .api.options import compiler, load
     from .api.runs import Run, Runs, build, resume, run, run_all
     from .api.schedules import Schedule, Schedules, compare_policies, schedule

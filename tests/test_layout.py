@@ -20,7 +20,7 @@ ALLOWED = {
     "inspection": {"core", "safety", "toolchain"},
     "scheduling": {"core", "safety", "toolchain"},
     "render": {"core", "inspection", "scheduling"},
-    "api": {"core", "toolchain", "safety", "inspection", "scheduling", "render"},
+    "api": {"core", "toolchain", "safety", "inspection", "scheduling", "render", "personality"},
     # the CLI runs guests, comparisons and schedules only through hal.api, so
     # the command line and Python can never give different numbers
     "cli": {"api", "render", "core", "toolchain", "safety"},

@@ -7,6 +7,7 @@ return result objects with short reprs and rich notebook displays.  The
 give the same numbers.
 
 May import: hal.core, hal.toolchain, hal.safety, hal.inspection,
-hal.scheduling, hal.render, hal.errors, hal.paths.  Only hal.cli and
+hal.scheduling, hal.render, hal.personality (its table of calls),
+hal.errors, hal.paths.  Only hal.cli and
 hal/__init__.py import it.
 """

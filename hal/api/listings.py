@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..inspection import trace as tracing
 from .options import Input, Isas, Program, input_bytes, load, positive
 
-__all__ = ["Disassembly", "Trace", "disasm", "trace", "syscalls"]
+__all__ = ["Disassembly", "Trace", "disasm", "trace", "syscalls", "syscall_table"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -113,3 +113,10 @@ def syscalls(program: Program, isa: str | None = None, *, input: Input = None):
     if len(images) != 1:
         raise HalError("hal trace follows one ISA: give --isa NAME")
     return follow(images[0], stdin=input_bytes(input))
+
+
+def syscall_table() -> list[tuple[str, dict[str, int | None]]]:
+    """The system calls the POSIX personality serves, each with its number on
+    every ISA (None: that ISA has no such call), as `hal syscalls` lists them."""
+    from ..personality.calls import numbers
+    return numbers()

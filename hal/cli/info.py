@@ -1,5 +1,5 @@
 """The commands that describe halemu itself: `hal isas`, `hal services`,
-`hal guests`, `hal header`."""
+`hal guests`, `hal header`, `hal syscalls`."""
 from __future__ import annotations
 
 import click
@@ -31,11 +31,11 @@ def isas():
 def syscalls(markdown):
     """List the system calls the POSIX personality serves, with each ISA's
     number for them (a C library program's calls; `hal trace --syscalls`)."""
-    from ..core import registry
-    from ..personality.calls import numbers
-    isas = [b.name for b in registry.backends()]
+    from ..api.listings import syscall_table
+    table = syscall_table()
+    isas = list(table[0][1]) if table else []
     rows = [(name, [str(n) if n is not None else "-" for n in by_isa.values()])
-            for name, by_isa in numbers()]
+            for name, by_isa in table]
     if markdown:
         click.echo("| system call | " + " | ".join(isas) + " |")
         click.echo("|---|" + "---:|" * len(isas))
