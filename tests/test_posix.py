@@ -101,6 +101,13 @@ def test_abort_is_a_one_line_fault_report(backend):
     assert result.fault.reason == "killed by SIGABRT (signal 6), from abort()"
 
 
+def test_a_crash_is_the_usual_fault_report(backend):
+    result = runner.run(c_program(LIBC_TESTS / "crash.c", backend.name))
+    assert result.output == b"about to crash\n"
+    assert result.status == 3
+    assert (result.fault.reason, result.fault.address) == ("read from unmapped memory", 0)
+
+
 def test_a_failed_assert_says_so_in_glibcs_words_and_aborts(backend, monkeypatch):
     """__FILE__ is the source as named, from where it was named, as with gcc."""
     monkeypatch.chdir(LIBC_TESTS)
