@@ -25,6 +25,9 @@ SDK's headers are -isystem: a student's warnings are about their code only.
 The output's name carries a hash of every input (sources, every header they
 reach, the SDK files), the options and the zig version, so a fresh build is
 found without running the compiler, and an edited source or header is rebuilt.
+Beside each ELF the build keeps its recipe, build.json: the compiler, its
+version and the flags that decide the code (toolchain/provenance.py reads it),
+so that every number a comparison prints can be reproduced.
 """
 from __future__ import annotations
 
@@ -48,13 +51,20 @@ from .options import DEFAULT, BuildOptions
 
 CONSOLES = {"trap": (), "uart": ("HAL_CONSOLE_UART",)}    # `--console`: the defines each needs
 
+# zig cc turns on the undefined-behaviour sanitizer at -O0 and -O1, with its runtime
+# (1,000 functions, and code Unicorn's MIPS core cannot run): a guest's code would
+# no longer be the C it shows
+NO_SANITIZER = "-fno-sanitize=all"
 SDK_FLAGS = ("-g", "-std=c11", "-Wall", "-ffreestanding", "-fno-builtin", "-static",
-             "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables")
+             "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables",
+             NO_SANITIZER)
 # The C dialect is the compiler's default (gnu17), as gcc's.  zig cc defines
 # NDEBUG whenever it optimises, which gcc never does: a student's assert()
 # would vanish at the default -O2, so it is undefined again (a -D NDEBUG
 # given by the user comes after, and wins).
-LIBC_FLAGS = ("-g", "-Wall", "-UNDEBUG")
+LIBC_FLAGS = ("-g", "-Wall", "-UNDEBUG", NO_SANITIZER)
+COMPILER = "zig cc"
+RECIPE = "build.json"               # beside each ELF in the cache
 SDK_ONLY = ("start.S", "crt0.c")    # the SDK's start-up: a C library program has musl's
 SUFFIXES = (".c", ".S", ".s")
 FORMAT = "3"                        # bump when what a build produces changes without its inputs
@@ -182,6 +192,8 @@ def build(sources: Sources, backend: Backend, defines: tuple[str, ...] = (),
     p = plan(sources, backend, options.with_defines(*defines))
     out = output_path(p)
     if out.is_file():
+        if not (out.parent / RECIPE).is_file():     # built before recipes were kept
+            _write_recipe(p, out.parent / RECIPE)
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
@@ -193,10 +205,41 @@ def build(sources: Sources, backend: Backend, defines: tuple[str, ...] = (),
         else:
             _run(p, sdk_command(p, p.inputs(), tmp.resolve()))
             _mark_standalone(tmp)
+        _write_recipe(p, out.parent / RECIPE)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
     return out
+
+
+def flags(p: Plan) -> list[str]:
+    """The flags that decide the code, as a student would retype them: the
+    compile command without its file paths (an -I folder by its name)."""
+    source, out = Path("SOURCE"), Path("OUT")
+    command = compile_command(p, source, out) if p.libc else sdk_command(p, [source], out)
+    words, rest = [], iter(command[4:])          # after "python -m ziglang cc"
+    for w in rest:
+        if w in ("-isystem", "-T", "-o"):
+            next(rest, None)
+        elif w.startswith("-I"):
+            words.append(f"-I{Path(w[2:]).name}")
+        elif w not in (str(source), "-c"):
+            words.append(w)
+    if p.libc:
+        words += ["-static", *(f"-l{lib}" for lib in p.options.libraries)]
+    return words
+
+
+def _write_recipe(p: Plan, path: Path) -> None:
+    """build.json: how the ELF beside it was made ("schema": "halemu.build/1")."""
+    import json
+    recipe = {"schema": "halemu.build/1", "compiler": COMPILER, "version": zig.version(),
+              "program": p.name, "isa": p.backend.name, "opt": f"-O{p.options.optimize}",
+              "libc": p.libc,
+              "flags": flags(p), "sources": [f.name for f in p.inputs()]}
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(recipe, indent=1) + "\n")
+    os.replace(tmp, path)
 
 
 def build_all(sources: Sources, backends: list[Backend], defines: tuple[str, ...] = (),
