@@ -78,6 +78,13 @@ class BlockSizer:
             self._cache[key] = n
         return n
 
+    def starts(self, code: bytes, address: int) -> list[int]:
+        """Where each instruction of a block's code starts, by the rule count() uses."""
+        width = self.backend.counting_width
+        if width:
+            return list(range(address, address + len(code), width))
+        return self._starts_in(code, address)
+
     def _starts(self, uc, address: int, size: int) -> list[int]:
         """Where each instruction of a block starts.  Should capstone stop short
         of the block's end (it and the emulator disagree on a strange encoding),

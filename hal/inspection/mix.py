@@ -1,12 +1,9 @@
 """The dynamic instruction mix: every retired instruction sorted into one class.
 
-The machine's own block counter already knows how often each basic block ran
-(Machine.counter.blocks(), in C when the native counter is built), so a mix
-costs no extra hook at all: after the run, each distinct block is disassembled
-and classified once, and its classes are weighted by its executions.  The
-total is the machine's exact retired count; a fault part-way through a block
-is reconciled by dropping that block's unexecuted tail, from the faulting
-instruction on, as the machine does.
+The machine's own block counter already knows how often each basic block ran,
+so a mix costs no extra hook at all: after the run, each distinct block is
+disassembled and classified once, and its classes are weighted by its
+executions (blocks.py).  The total is the machine's exact retired count.
 
 One class per instruction, first rule that applies wins:
   1. the backend's HAL trap ("int 0x2e", "syscall", "sc", "ecall")  -> other
@@ -90,41 +87,8 @@ class Classifier:
 
 def count(machine) -> dict[str, int]:
     """Retired instructions per class, after (or between) runs of `machine`; they
-    add up to machine.retired exactly.  Blocks are read back from guest memory,
-    which holds the same code: code pages are write-protected."""
+    add up to machine.retired exactly (blocks.weigh)."""
+    from .blocks import weigh
     classifier = Classifier(machine.backend)
-    uc = machine.uc
-    counts = [0] * len(CLASSES)
-    blocks = {}
-    for address, size, n, runs in machine.counter.blocks():
-        classes = blocks[address, size] = classifier.block(bytes(uc.mem_read(address, size)),
-                                                           address)
-        if len(classes) != n:
-            raise AssertionError(f"block at {address:#x}: {len(classes)} instructions, "
-                                 f"the counter says {n}")
-        for c in classes:
-            counts[c] += runs
-    excess = sum(counts) - machine.retired
-    if excess:
-        for c in _unexecuted_tail(machine, blocks, excess):
-            counts[c] -= 1
-    assert sum(counts) == machine.retired
-    return dict(zip(CLASSES, counts))
-
-
-def _unexecuted_tail(machine, blocks, excess: int) -> tuple[int, ...]:
-    """The classes of the instructions the machine uncounted after a fault: those
-    from the faulting instruction to the end of a block that holds it."""
-    pc = machine.fault.pc if machine.fault is not None else None
-    for (address, size), classes in blocks.items():
-        if pc is not None and address <= pc < address + size:
-            tail = classes[len(classes) - excess:]
-            done = classes[:len(classes) - excess]
-            if len(tail) == excess and _ends_before(machine, address, size, len(done), pc):
-                return tail
-    raise AssertionError(f"{excess} counted instructions do not match a fault's block")
-
-
-def _ends_before(machine, address: int, size: int, done: int, pc: int) -> bool:
-    """Whether exactly `done` instructions of the block lie before pc."""
-    return machine.counter.sizer.count(machine.uc, address, pc - address) == done
+    counts = weigh(machine, lambda address, code: classifier.block(code, address))
+    return {c: counts[i] for i, c in enumerate(CLASSES)}

@@ -67,13 +67,16 @@ class Program:
                 continue
             if kind == "STT_NOTYPE" and s["st_info"]["bind"] == "STB_LOCAL":
                 continue
+            # one name per address: a function over a label, a global name over a
+            # local alias (zig's compiler_rt has "compiler_rt.int.__udivdi3" for __udivdi3)
+            rank = (kind == "STT_FUNC", s["st_info"]["bind"] != "STB_LOCAL")
             prev = found.get(s["st_value"])
-            if prev is None or (kind == "STT_FUNC" and not prev[1]):
-                found[s["st_value"]] = (s.name, s["st_size"] if kind == "STT_FUNC" else 0)
+            if prev is None or rank > prev[2]:
+                found[s["st_value"]] = (s.name, s["st_size"] if kind == "STT_FUNC" else 0, rank)
         starts = sorted(found)
         out = []
         for i, start in enumerate(starts):
-            name, size = found[start]
+            name, size, _ = found[start]
             end = starts[i + 1] if i + 1 < len(starts) else self.text_end
             if not size:    # an assembly label: stop where its source file's code ends
                 end = min([end, *(e for s, e in self.sequences if s <= start < e)])
@@ -124,7 +127,7 @@ class Program:
             prog = dwarf.line_program_for_CU(cu)
             if prog is None:
                 continue
-            files = _file_names(cu, prog)
+            files = file_names(cu, prog)
             first = None
             for entry in prog.get_entries():
                 st = entry.state
@@ -141,7 +144,7 @@ class Program:
         return rows, sequences
 
 
-def _file_names(cu, prog) -> dict[int, Path]:
+def file_names(cu, prog) -> dict[int, Path]:
     """A line program's file numbers -> paths (DWARF 4 counts from 1, 5 from 0)."""
     top = cu.get_top_DIE()
     comp_dir = top.attributes.get("DW_AT_comp_dir")
