@@ -10,7 +10,7 @@ divide; RISC-V has one).  HAL calls use "ecall" in the role of Alpha's
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Fpu, Registers, Trap
+from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
 from hal.core.registry import register
 
 GPRS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
@@ -56,6 +56,12 @@ ALPHA = register(Backend(
     # instruction; FS=Initial turns the FPU on; fcsr 0: round to nearest even
     # (RISC-V never traps on FP exceptions, it only sets flags)
     fpu=Fpu(reset=(("mstatus", MSTATUS_FS, MSTATUS_FS_INITIAL), ("fcsr", 0xFF, 0))),
+    abi=CallingConvention(
+        name="lp64", arg_regs=tuple(f"a{i}" for i in range(8)), result=("a0", "a1"),
+        stack_offset=0,
+        dwarf_regs=("zero", *GPRS[:31],
+                    *(f"ft{i}" for i in range(8)), "fs0", "fs1", *(f"fa{i}" for i in range(8)),
+                    *(f"fs{i}" for i in range(2, 12)), *(f"ft{i}" for i in range(8, 12)))),
     notes=("Unicorn has no Alpha core, so this runs on RISC-V RV64IM without compressed "
            "instructions: like Alpha, fixed 32-bit words, a zero register, no flags, no delay slots"),
 ))

@@ -6,7 +6,7 @@ result in $v0.  Fixed 4-byte instructions; every branch has a delay slot.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Fpu, Registers, Trap
+from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
 from hal.core.registry import register
 
 GPRS = ("zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
@@ -48,5 +48,9 @@ MIPS = register(Backend(
     # a double in an even/odd pair, as o32 expects; FCSR 0: round to nearest,
     # every exception masked
     fpu=Fpu(reset=(("cp0_status", STATUS_FR, STATUS_CU1), ("fcsr", 0xFFFF_FFFF, 0))),
+    abi=CallingConvention(
+        name="o32", arg_regs=("$a0", "$a1", "$a2", "$a3"), result=("$v0", "$v1"), stack_offset=0,
+        slots_for_all=True, pairs_aligned=True,
+        dwarf_regs=(*(f"${r}" for r in GPRS), *(f"$f{i}" for i in range(32)), "$hi", "$lo")),
     notes="fixed 32-bit words; branch delay slots; $zero register; no flags",
 ))

@@ -7,7 +7,7 @@ guest makes visible.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Fpu, Registers, Trap
+from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
 from hal.core.registry import register
 
 
@@ -55,5 +55,9 @@ PPC = register(PowerPC(
     # unavailable"; FE0=FE1=0: FP exceptions never interrupt; FPSCR 0: round
     # to nearest, every exception disabled
     fpu=Fpu(reset=(("msr", MSR_FE0 | MSR_FE1, MSR_FP), ("fpscr", 0xFFFF_FFFF, 0))),
+    abi=CallingConvention(
+        name="SysV", arg_regs=tuple(f"r{i}" for i in range(3, 11)), result=("r3", "r4"),
+        stack_offset=8, pairs_aligned=True,                 # back chain and LR save word first
+        dwarf_regs=(*(f"r{i}" for i in range(32)), *(f"f{i}" for i in range(32)))),
     notes="fixed 32-bit words; big-endian; condition register; link register",
 ))

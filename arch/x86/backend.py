@@ -7,7 +7,7 @@ Instructions are 1 to 15 bytes long, so counting them needs a disassembler.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, Fpu, Registers, Trap
+from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
 from hal.core.registry import register
 
 CR0_MP, CR0_EM, CR0_TS, CR0_NE = 0x2, 0x4, 0x8, 0x20   # monitor, emulate, task switched, native errors
@@ -51,5 +51,10 @@ X86 = register(Backend(
                    ("mxcsr", 0xFFFF_FFFF, 0x1F80),
                    ("cr0", CR0_EM | CR0_TS, CR0_MP | CR0_NE),
                    ("cr4", 0, CR4_OSFXSR | CR4_OSXMMEXCPT))),
+    abi=CallingConvention(
+        name="cdecl", arg_regs=(), result=("eax", "edx"), stack_offset=4,   # [esp] is the return address
+        dwarf_regs=("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags", "",
+                    *(f"st({i})" for i in range(8)), "", "", *(f"xmm{i}" for i in range(8))),
+        frame_pointer="ebp", frame_pointer_below_entry_sp=4),
     notes="variable-length instructions (1-15 bytes); two-operand; flags register",
 ))

@@ -47,6 +47,33 @@ class Fpu:
 
 
 @dataclass(frozen=True)
+class CallingConvention:
+    """How compiled C passes arguments and results on this ISA, by its ABI,
+    as plain data (hal/inspection/convention.py compares what DWARF says a
+    function really does with this).  Register names are capstone's, as a
+    disassembly prints them.
+
+    Integer and pointer arguments go in `arg_regs` in order, then on the
+    stack: argument word k lies at sp + stack_offset + word * (k - skipped)
+    on entry, where skipped is 0 if every argument word has a stack slot
+    (o32's home area) and len(arg_regs) otherwise.  A two-word value takes
+    two registers (the first even-numbered one if `pairs_aligned`); on a
+    big-endian ISA the first holds the high word."""
+    name: str                       # "cdecl", "o32", ...
+    arg_regs: tuple[str, ...]
+    result: tuple[str, ...]         # the result's register, then the second word's
+    stack_offset: int               # where the first stack argument word lies, from sp on entry
+    slots_for_all: bool = False     # register arguments have stack slots too (o32)
+    pairs_aligned: bool = False
+    # DWARF register numbers -> names (DW_OP_reg<n>, DW_OP_breg<n>), as capstone names them
+    dwarf_regs: tuple[str, ...] = ()
+    # The frame pointer and its distance below sp on entry, when DWARF's frame
+    # base is that register after a standard prologue (x86: push ebp; mov ebp, esp)
+    frame_pointer: str | None = None
+    frame_pointer_below_entry_sp: int = 0
+
+
+@dataclass(frozen=True)
 class Backend:
     name: str                    # short name used on the command line: "mips"
     title: str                   # one line for humans: "MIPS32 little-endian (R4000, o32)"
@@ -92,6 +119,7 @@ class Backend:
     mix: dict[str, str] = field(default_factory=dict)
     store_prefix: str = ""
     fpu: Fpu = Fpu()
+    abi: CallingConvention | None = None
     notes: str = ""
 
     def __repr__(self) -> str:      # the dataclass's own would print every table above
