@@ -16,7 +16,9 @@ command is a thin layer on it, so both give the same numbers:
     hal.compare("matmul")                 # -> Comparison: .table() .to_markdown() .to_json() .svg()
     hal.schedule("consolidation")         # -> Schedule: metrics, Gantt chart, outputs
     hal.compare_policies("consolidation", "pinned:8,rr:3")
+    hal.profile("primes")                 # -> Profile: retired instructions per function
     hal.disasm("hello", function="hal_trap")
+    hal.diff("fib", "-O0,-O2", isa="x86", function="fib")
     hal.trace("hello", isa="ppc", limit=20)
     hal.syscalls("hello.c", isa="mips")   # a C library program's system calls, as strace shows them
 
@@ -36,6 +38,8 @@ _API = {
     "Schedules": "schedules",
     "disasm": "listings", "trace": "listings", "syscalls": "listings",
     "syscall_table": "listings", "Disassembly": "listings", "Trace": "listings",
+    "diff": "listings", "Diff": "listings",
+    "profile": "profiles", "Profile": "profiles",
 }
 _ERRORS = ("HalError", "BuildError", "LoadError", "GuestError")
 
@@ -43,8 +47,10 @@ __all__ = sorted([*_API, *_ERRORS])
 
 if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
     from .api.comparisons import Comparison, compare
-    from .api.listings import Disassembly, Trace, disasm, syscall_table, syscalls, trace
+    from .api.listings import (Diff, Disassembly, Trace, diff, disasm, syscall_table, syscalls,
+                               trace)
     from .api.options import compiler, load
+    from .api.profiles import Profile, profile
     from .api.runs import Run, Runs, build, resume, run, run_all
     from .api.schedules import Schedule, Schedules, compare_policies, schedule
     from .errors import BuildError, GuestError, HalError, LoadError

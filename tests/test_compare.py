@@ -144,7 +144,13 @@ def test_json_round_trips_with_the_documented_schema():
     for r in data["isas"]:
         assert set(r) == {"isa", "bits", "endian", "text_bytes", "static_instructions", "retired",
                           "mix", "memory_share", "hal_calls", "exit_code", "fault",
-                          "output_group", "output_matches_all"}
+                          "output_group", "output_matches_all", "by_category", "user", "build"}
+        assert sum(r["by_category"].values()) == r["retired"]
+        assert r["user"]["retired"] == r["by_category"]["user"] == sum(r["user"]["mix"].values())
+        assert 0 < r["user"]["static_instructions"] < r["static_instructions"]
+        assert 0 < r["user"]["text_bytes"] < r["text_bytes"]
+        assert r["build"]["compiler"] == "zig cc" and "-O2" in r["build"]["flags"]
+        assert r["build"]["producer"].startswith("clang version ")
         run = runner.run(image("crc32", r["isa"]))
         assert r["retired"] == sum(r["mix"].values()) == run.retired
         assert r["memory_share"] == round((r["mix"]["loads"] + r["mix"]["stores"]) / run.retired, 4)
@@ -175,7 +181,12 @@ def test_markdown_table():
     assert lines[:2] == ["| hello | `ppc` |", "|---|---:|"]
     assert "| retired instructions | 216 |" in lines
     assert "| word, byte order | 32-bit big |" in lines
-    assert len(lines) == 2 + 4 + len(CLASSES) + 4
+    table = [line for line in lines if line.startswith("|")]
+    assert len(table) == 2 + 4 + len(CLASSES) + 4 + 4       # with your code's and start-up's rows
+    assert "| start-up: retired | 17 (7.9%) |" in lines
+    from importlib.metadata import version
+    assert f"built with zig cc {version('ziglang')} (clang version " in out
+    assert lines[-1].startswith("- ppc: -target powerpc-freestanding -O2 -g ")
 
 
 def test_terminal_table_has_every_isa_and_a_chart():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..inspection import compare as inspection
+from ..toolchain.options import BuildOptions
 from .options import Input, Isas, Program, input_bytes, load, positive
 
 __all__ = ["Comparison", "compare"]
@@ -19,7 +20,8 @@ __all__ = ["Comparison", "compare"]
 class Comparison(inspection.Comparison):
     """One guest measured on several ISAs: `rows` holds one Row per ISA
     (isa, bits, endian, text_bytes, static_instructions, retired, mix,
-    memory_share, hal_calls, exit_code, fault, output); index it by ISA name.
+    memory_share, hal_calls, exit_code, fault, output, by_category, user,
+    build); index it by ISA name.
     Every format `hal compare` writes is a method here, and gives the same text."""
 
     def __getitem__(self, isa: str) -> inspection.Row:
@@ -63,7 +65,8 @@ class Comparison(inspection.Comparison):
 
     def __repr__(self) -> str:
         same = "identical output" if self.identical_output else "outputs differ"
-        return f"<Comparison {self.guest} on {', '.join(self.isas)}: {same}>"
+        mine = ", your code only" if self.user_only else ""
+        return f"<Comparison {self.guest} on {', '.join(self.isas)}: {same}{mine}>"
 
     def _repr_html_(self) -> str:
         from ..render import html
@@ -74,17 +77,22 @@ class Comparison(inspection.Comparison):
 
 
 def compare(program: Program, isas: Isas = None, *, input: Input = None,
-            max_instructions: int | None = None, jobs: int | None = None) -> Comparison:
+            max_instructions: int | None = None, jobs: int | None = None,
+            user_only: bool = False, options: BuildOptions | None = None) -> Comparison:
     """Measure one guest on every ISA (or those in `isas`: "mips,alpha" or a
     list), as `hal compare` does: code size, static and retired instructions
     (exactly those of `hal run`), the dynamic instruction mix, HAL calls, exit
-    status and whether the outputs agree.  Each ISA runs once, on up to `jobs`
-    host processes (default: one per core), with `input` as console input.
-    A guest that faults is measured up to its fault (the row's `fault` says so)."""
+    status and whether the outputs agree, and the same for the user's own
+    code apart from start-up, the SDK and the libraries (each Row's `user`;
+    user_only=True makes the tables show only those).  Each ISA runs once,
+    on up to `jobs` host processes (default: one per core), with `input` as
+    console input; `options` says how sources are built (`hal.compiler(optimize="0")`).
+    Every output states how each ELF was built (Row.build).  A guest that
+    faults is measured up to its fault (the row's `fault` says so)."""
     from ..safety.parallel import default_jobs
     limit = positive("max_instructions", max_instructions)
     jobs = positive("jobs", jobs) or default_jobs()
-    images = load(program, isas)
-    c = inspection.compare(images[0].name, images, jobs=jobs, stdin=input_bytes(input),
-                           max_instructions=limit)
-    return Comparison(c.guest, c.rows)
+    images = load(program, isas, options=options)
+    c = inspection.compare(images[0].name, images, jobs=jobs, user_only=bool(user_only),
+                           stdin=input_bytes(input), max_instructions=limit)
+    return Comparison(c.guest, c.rows, c.user_only)

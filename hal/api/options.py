@@ -128,6 +128,8 @@ def load(program: Program | Sequence[str | os.PathLike], isa: Isas = None, *,
     if isinstance(program, Image):
         if isa not in (None, "all", program.backend.name):
             raise HalError(f"{program.path} is a {program.backend.name} ELF file, not {isa}")
+        if opt is not None:
+            raise HalError(f"{program.path} is already built: -O needs its C source")
         return [program]
     names = isa_names(isa)
     defines, mem = console_defines(console), memory_map(memory)
@@ -138,6 +140,50 @@ def load(program: Program | Sequence[str | os.PathLike], isa: Isas = None, *,
         return resolve(text, None, defines, mem, options, **process)
     return [img for name in names
             for img in resolve(text, name, defines, mem, options, **process)]
+
+
+def level(text: str) -> str:
+    """An optimisation level as BuildOptions takes it: "-O1", "O1" and "1" are "1"."""
+    from ..toolchain.options import OPTIMIZE
+    value = str(text).strip().removeprefix("-").removeprefix("O")
+    if value not in OPTIMIZE:
+        raise HalError(f"unknown optimisation level '{text}' (choose from "
+                       f"{', '.join('-O' + o for o in OPTIMIZE)})")
+    return value
+
+
+def builds(spec: str | Sequence[str], isa: Isas = None) -> list[tuple[str | None, str | None]]:
+    """What `--diff A,B` names: two builds, each an ISA ("mips"), an
+    optimisation level ("-O0", "O0") or both ("x86:-O0"): (ISA, level) pairs,
+    None where the build leaves it to `isa` (which must then be one ISA) or
+    to the other options."""
+    from ..core import registry
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    items = [i.strip() for i in items if i.strip()]
+    if len(items) != 2:
+        raise HalError(f"--diff takes two builds, A,B (two ISAs such as x86,mips, or two "
+                       f"levels such as -O0,-O2), not '{','.join(items)}'")
+    default_isa = None
+    names = isa_names(isa)
+    if names is not None:
+        if len(names) != 1:
+            raise HalError("with --diff, --isa names the one ISA both builds are for")
+        default_isa = names[0]
+    out: list[tuple[str | None, str | None]] = []
+    for item in items:
+        isa_part, _, opt_part = item.partition(":")
+        if not opt_part and isa_part.lstrip("-").upper().startswith("O"):
+            isa_part, opt_part = "", isa_part
+        name = isa_part or default_isa
+        if name is not None:
+            registry.get(name)                      # an unknown ISA is one clear error
+        elif opt_part:
+            raise HalError(f"--diff {','.join(items)}: say which ISA (--isa NAME, or "
+                           f"ISA:{opt_part})")
+        out.append((name, level(opt_part) if opt_part else None))
+    if out[0] == out[1]:
+        raise HalError(f"--diff {','.join(items)} names the same build twice")
+    return out
 
 
 def positive(name: str, value: int | None, zero: bool = False) -> int | None:

@@ -33,12 +33,17 @@ class Run(RunResult):
 
     Fields: `guest` (its name), `isa`, `output` (bytes; `text` as str),
     `retired` (instructions, exact), `hal_calls`, `exit_code` (None if it
-    faulted) and `fault` (None, or what went wrong, where: a Fault)."""
+    faulted), `fault` (None, or what went wrong, where: a Fault) and
+    `startup` (how many of the instructions were start-up's, when the run
+    was asked to count them: `hal.run(..., startup=True)`; else None)."""
+    startup: int | None = None
 
     @classmethod
-    def of(cls, result: RunResult) -> "Run":
-        return result if isinstance(result, Run) else \
-            cls(**{f.name: getattr(result, f.name) for f in fields(RunResult)})
+    def of(cls, result: RunResult, startup: int | None = None) -> "Run":
+        if isinstance(result, Run) and startup is None:
+            return result
+        return cls(**{f.name: getattr(result, f.name) for f in fields(RunResult)},
+                   startup=startup)
 
     @property
     def text(self) -> str:
@@ -153,7 +158,7 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
         console: str = "trap", isolate: bool | None = None,
         echo: BinaryIO | TextIO | None = None, options: BuildOptions | None = None,
         args: Sequence[str] = (), files: Sequence[str | os.PathLike] = (),
-        echo_errors: BinaryIO | None = None) -> Run:
+        echo_errors: BinaryIO | None = None, startup: bool = False) -> Run:
     """Run a guest on one ISA to its end, as `hal run PROGRAM --isa ISA` does.
 
     program: a bundled guest's name, a C source (built for `isa`), an ELF
@@ -169,7 +174,9 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
     echo_errors: a binary stream for a C library program's standard error).
     options: how sources are built (`hal.compiler(includes=..., defines=...,
     optimize=...)`: -I, -D, -O).  args and files: a C library program's
-    arguments and the host files it may read (see `hal.load`).
+    arguments and the host files it may read (see `hal.load`).  startup:
+    also count how many of the instructions start-up took (Run.startup;
+    `hal run --stats`), from the block counts and the guest's DWARF.
 
     A guest that faults is not an exception: the Run's `fault` says what
     happened.  Bad input (an unknown ISA or guest, an ELF we refuse, a source
@@ -185,17 +192,23 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
     if isolate is None:
         isolate = image.path.suffix == ".elf" and not _built_by_hal(image.path)
     from ..core import runner
+    fn = runner.run
+    if startup:                 # the run, and its start-up's count: (RunResult, int)
+        from ..inspection.profile import run_counting_startup as fn
     if not isolate:
-        return Run.of(runner.run(image, echo=echo, stdin=stdin, echo_errors=echo_errors,
-                                 **limits))
+        return _run_of(fn(image, echo=echo, stdin=stdin, echo_errors=echo_errors, **limits))
     from ..safety import isolation
-    result, died = isolation.call_isolated(runner.run, image, echo=echo, stdin=stdin,
+    result, died = isolation.call_isolated(fn, image, echo=echo, stdin=stdin,
                                            echo_errors=echo_errors, **limits)
     if result is None:
         b = image.backend
         return Run(image.name, b.name, b"", 0, 0, None, isolation.crashed_fault(died),
                    b.word_bytes * 2)
-    return Run.of(result)
+    return _run_of(result)
+
+
+def _run_of(value) -> Run:
+    return Run.of(*value) if isinstance(value, tuple) else Run.of(value)
 
 
 def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = None,

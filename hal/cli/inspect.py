@@ -1,4 +1,5 @@
-"""The inspection commands: `hal compare`, `hal disasm`, `hal trace`.
+"""The inspection commands: `hal compare`, `hal disasm`, `hal trace` (and the
+help texts `hal profile` shares with them).
 
 Kept apart from hal/cli/main.py, which registers them; heavy modules are imported
 inside each command so that `hal run` starts as fast as before."""
@@ -8,6 +9,8 @@ import sys
 
 import click
 
+from .common import build_options, make_options
+
 ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
 
 
@@ -16,6 +19,8 @@ ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
 @click.option("--isa", default=None, help=ISAS_HELP + " [default: all; an ELF: its own]")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
               default="table", show_default=True)
+@click.option("--user-only", is_flag=True,
+              help="sizes, counts and mix of your own code alone: no start-up, SDK or libraries")
 @click.option("--max-instructions", type=click.IntRange(min=1), default=None,
               help="stop a guest that retires more instructions than this")
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
@@ -24,14 +29,18 @@ ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
               help="also write the mix as a bar chart to this SVG file")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="host processes to measure on [default: all cores]")
-def compare(guest, isa, fmt, max_instructions, input_file, svg_file, jobs):
+@build_options
+def compare(guest, isa, fmt, user_only, max_instructions, input_file, svg_file, jobs, **compiler):
     """Compare one guest across ISAs: code size, retired instructions, the
-    dynamic instruction mix, HAL calls, and whether the outputs agree.
+    dynamic instruction mix, HAL calls, and whether the outputs agree; with
+    your own code's numbers apart from start-up and libraries (--user-only:
+    those alone).  Every format states the compiler, its version and the flags.
 
     Exits 3 if a guest faulted (its numbers are still shown, counted up to the fault)."""
     from ..api.comparisons import compare as measure
     from ..render import terminal
-    c = measure(guest, isa, input=input_file, max_instructions=max_instructions, jobs=jobs)
+    c = measure(guest, isa, input=input_file, max_instructions=max_instructions, jobs=jobs,
+                user_only=user_only, options=make_options(**compiler))
     if fmt == "table":
         from .common import console
         terminal.print_table(console(), c)
@@ -56,10 +65,40 @@ def compare(guest, isa, fmt, max_instructions, input_file, svg_file, jobs):
               help="the function to show (try hal_trap to see each ISA's trap)")
 @click.option("--isa", default=None, help=ISAS_HELP + " [default: all; an ELF: its own]")
 @click.option("--source", is_flag=True, help="interleave the C lines (DWARF line info)")
-def disasm(guest, function, isa, source):
-    """Disassemble one function of a guest on each ISA, one after another."""
-    from ..api.listings import disasm as listing
-    click.echo(listing(guest, isa, function=function, source=source).text(), nl=False)
+@click.option("--columns", is_flag=True,
+              help="the ISAs side by side in columns, one row per C source line")
+@click.option("--diff", "diff_spec", metavar="A,B", default=None,
+              help="two builds side by side: two ISAs (x86,mips) or one ISA at two "
+                   "optimisation levels (-O0,-O2 with --isa, or x86:-O0,x86:-O2)")
+@click.option("--width", type=click.IntRange(min=40), default=None,
+              help="characters per line for --columns and --diff "
+                   "[default: the terminal's width, else 160]")
+@build_options
+def disasm(guest, function, isa, source, columns, diff_spec, width, **compiler):
+    """Disassemble one function of a guest on each ISA, one after another, with
+    where its arguments and result live; or side by side (--columns, --diff)."""
+    from ..api import listings
+    if diff_spec is not None:
+        if columns or source:
+            from ..errors import HalError
+            raise HalError("--diff shows its own columns: leave out --columns and --source")
+        d = listings.diff(guest, diff_spec, function=function, isa=isa,
+                          options=make_options(**compiler))
+        click.echo(d.text(_width(width)), nl=False)
+        return
+    d = listings.disasm(guest, isa, function=function, source=source,
+                        options=make_options(**compiler))
+    click.echo(d.columns(_width(width)) if columns else d.text(), nl=False)
+
+
+def _width(asked: int | None) -> int:
+    """--width, else the terminal's width, else 160 (files and pipes see one layout)."""
+    if asked is not None:
+        return asked
+    if sys.stdout.isatty():
+        import shutil
+        return shutil.get_terminal_size((160, 24)).columns
+    return 160
 
 
 @click.command()

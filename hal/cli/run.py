@@ -35,8 +35,8 @@ def build(sources, isa, console_via, **compiler):
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
               help="file the guest reads as console input (default: stdin)")
 @click.option("--stats", is_flag=True,
-              help="after a single run, print the instruction count (and the system calls "
-                   "made) to stderr")
+              help="after a single run, print the instruction count, start-up's share (and the "
+                   "system calls made) to stderr")
 @click.option("--file", "files", multiple=True, type=click.Path(),
               help="a host file a C library program may open, read-only (arguments after "
                    "-- that name files are readable too)")
@@ -78,7 +78,7 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
             _run_to_snapshot(images[0], snapshot_at, snapshot_file, stdin, limits)
             return
         result = api.run(images[0], input=stdin, isolate=isolate, echo=sys.stdout.buffer,
-                         echo_errors=sys.stderr.buffer, **limits)
+                         echo_errors=sys.stderr.buffer, startup=stats, **limits)
         if stats:
             _stats(result)
         report_end(result)
@@ -92,10 +92,17 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
 
 
 def _stats(result) -> None:
+    """The counts on stderr: start-up's share where the run counted it, and a
+    C library program's system calls."""
     calls = result.system_calls
     made = f", {sum(c[2] for c in calls)} system calls" if calls else ""
+    startup = getattr(result, "startup", None)
+    share = ""
+    if startup is not None:
+        pct = f"{100 * startup / result.retired:.1f}%" if result.retired else "-"
+        share = f"; start-up {startup} instructions ({pct})"
     click.echo(f"{result.guest} on {result.isa}: {result.retired} instructions, "
-               f"{result.hal_calls} HAL calls{made}", err=True)
+               f"{result.hal_calls} HAL calls{made}{share}", err=True)
     if calls:
         from ..render.text import system_calls
         click.echo(system_calls(result.isa, calls), err=True, nl=False)

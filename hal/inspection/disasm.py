@@ -3,16 +3,20 @@
 The classroom point is the HAL trap: the same hal_write() ends in `int 0x2e`,
 `syscall`, `sc` or `ecall`, so the listing marks it.  Calls and branches get
 the symbol they land in, and --source puts the C (or assembly) line each
-instruction came from above it, from the DWARF line table.
+instruction came from above it, from the DWARF line table.  Under the
+heading, a C function's arguments and result: where DWARF says they are and
+where the ABI puts them (convention.py).  A function the compiler inlined
+everywhere has no code of its own; asking for it says so, and where it went.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
 from ..core.decoders import decoder
 from .mix import Classifier
-from .symbols import Function, Program, SourceCache
+from .symbols import Function, NoSuchFunction, Program, SourceCache
 
 TRAP_NOTE = "<- HAL trap"
 
@@ -53,26 +57,65 @@ def target_note(program: Program, insn, here: Function | None) -> str:
     return ""
 
 
-def listing(program: Program, function: Function, *, source: bool = False,
-            sources: SourceCache | None = None) -> list[str]:
-    """The lines `hal disasm` prints for one function on one ISA."""
+def find(program: Program, name: str, debug=None) -> Function:
+    """The function `name`; if the symbol table has none because the compiler
+    inlined it into its callers, NoSuchFunction says so (DWARF knows the copies)."""
+    try:
+        return program.function(name)
+    except NoSuchFunction as e:
+        if debug is None:
+            from .origins import Origins
+            debug = Origins(program).debug
+        copies = debug.copies_of(name)
+        if not copies:
+            raise
+        callers = sorted({c.caller for c in copies})
+        where = sorted({f"{Path(c.call_file).name}:{c.call_line}" for c in copies
+                        if c.call_file and c.call_line})
+        n = len(copies)
+        raise NoSuchFunction(
+            f"no function '{name}' in {program.image.name} on {program.backend.name}: the "
+            f"compiler inlined it into {', '.join(callers)} ({n} cop{'y' if n == 1 else 'ies'}"
+            + (f", called at {', '.join(where)}" if where else "") + "), so it has no code of "
+            f"its own; build with -O0 or -O1, or mark it __attribute__((noinline)), to see it "
+            f"alone (`hal profile` counts its copies' instructions for it)") from None
+
+
+def conventions(program: Program, function: Function, debug=None):
+    """Where `function`'s arguments and result live (None for code DWARF does not describe)."""
+    from .convention import describe
+    if debug is None:
+        from .origins import Origins
+        debug = Origins(program).debug
+    return describe(program.backend, debug, function.name, function.start)
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One line of a listing: an instruction (or padding) and its note."""
+    address: int
+    code: bytes
+    mnemonic: str
+    op_str: str
+    note: str                       # "<- HAL trap", "<fib+0x8>", "(padding)" or ""
+
+    @property
+    def padding(self) -> bool:
+        return self.note == "(padding)"
+
+    @property
+    def text(self) -> str:
+        """Mnemonic, operands and note, as the listing prints them after the bytes."""
+        line = f"{self.mnemonic:<8} {self.op_str}".rstrip()
+        return f"{line}  {self.note}" if self.note else line
+
+
+def instructions(program: Program, function: Function) -> list[Instruction]:
+    """The function's code decoded, each instruction with its note."""
     b = program.backend
     classify = Classifier(b).classify
-    code = program.code(function)
-    insns = list(disassembler(b, detail=True).disasm(code, function.start))
-    real = [i for i in insns if i.id != 0]
-    width = max((len(i.bytes) for i in insns), default=1)
-    out = [f"{function.name} on {b.name}: {len(code)} bytes, {len(real)} instructions "
-           f"({b.title}; {b.endian}-endian)"]
-    sources = sources or SourceCache()
-    last = None
-    for i in insns:
-        if source:
-            row = program.lines.get(i.address)
-            if row is not None and row != last:
-                last = row
-                text = sources.line(*row)
-                out.append(f"    {_short(row[0])}:{row[1]}" + (f":  {text.strip()}" if text else ""))
+    out = []
+    for i in disassembler(b, detail=True).disasm(program.code(function), function.start):
         text = f"{i.mnemonic} {i.op_str}".strip()
         note = ""
         if i.id == 0:
@@ -81,12 +124,40 @@ def listing(program: Program, function: Function, *, source: bool = False,
             note = TRAP_NOTE
         elif classify(i) in ("calls", "branches"):
             note = target_note(program, i, function)
-        line = f"  {i.address:08x}:  {i.bytes.hex(' '):<{3 * width - 1}}  {i.mnemonic:<8} {i.op_str}"
-        out.append((line.rstrip() + "  " + note) if note else line.rstrip())
+        out.append(Instruction(i.address, bytes(i.bytes), i.mnemonic, i.op_str, note))
     return out
 
 
-def _short(path: Path) -> str:
+def heading(program: Program, function: Function, insns: list[Instruction]) -> str:
+    b = program.backend
+    real = sum(1 for i in insns if not i.padding)
+    return (f"{function.name} on {b.name}: {len(program.code(function))} bytes, {real} "
+            f"instructions ({b.title}; {b.endian}-endian)")
+
+
+def listing(program: Program, function: Function, *, source: bool = False,
+            sources: SourceCache | None = None, convention=None) -> list[str]:
+    """The lines `hal disasm` prints for one function on one ISA; `convention`
+    (convention.Convention) adds its arguments and result under the heading."""
+    insns = instructions(program, function)
+    width = max((len(i.code) for i in insns), default=1)
+    out = [heading(program, function, insns)]
+    if convention is not None:
+        out += convention.lines()
+    sources = sources or SourceCache()
+    last = None
+    for i in insns:
+        if source:
+            row = program.lines.get(i.address)
+            if row is not None and row != last:
+                last = row
+                text = sources.line(*row)
+                out.append(f"    {short_path(row[0])}:{row[1]}" + (f":  {text.strip()}" if text else ""))
+        out.append(f"  {i.address:08x}:  {i.code.hex(' '):<{3 * width - 1}}  {i.text}".rstrip())
+    return out
+
+
+def short_path(path: Path) -> str:
     """A source path relative to the repository when it lies inside it."""
     root = paths.GUESTS.parent
     try:

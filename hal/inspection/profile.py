@@ -123,6 +123,20 @@ def functions(counts: Counter) -> tuple[FunctionCount, ...]:
     return tuple(sorted(rows, key=lambda r: (order[r.category], -r.retired, r.function)))
 
 
+def run_counting_startup(image, **kwargs):
+    """runner.run(image, **kwargs) that also says how many of the retired
+    instructions were start-up's (`hal run --stats`): (RunResult, count)."""
+    from ..core import runner
+    machine = runner.new_machine(image, **kwargs)
+    result = runner.finish(machine)
+    program = Program(image)
+    try:
+        counts = owner_counts(machine, program)
+    finally:
+        program.close()
+    return result, sum(n for owner, n in counts.items() if owner.category == "startup")
+
+
 def measure(image, *, stdin: bytes | None = None, max_instructions: int | None = None) -> Profile:
     """Run one image to its end and profile it."""
     from ..toolchain import provenance

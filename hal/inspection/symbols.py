@@ -112,6 +112,17 @@ class Program:
         return self._line_table[0]
 
     @cached_property
+    def _row_addresses(self) -> list[int]:
+        return sorted(self.lines)
+
+    def line_at(self, address: int, since: int = 0) -> tuple[Path, int] | None:
+        """The source line an instruction belongs to: the line table's last row
+        at or before it, if that row is at `since` or later (None: no row)."""
+        rows = self._row_addresses
+        i = bisect.bisect_right(rows, address) - 1
+        return self.lines[rows[i]] if i >= 0 and rows[i] >= since else None
+
+    @cached_property
     def sequences(self) -> list[tuple[int, int]]:
         """The address ranges the line table covers: code, without the padding between files."""
         return self._line_table[1]

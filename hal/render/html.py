@@ -11,7 +11,7 @@ from html import escape
 from ..core.runner import output_groups
 from ..inspection.compare import Comparison
 from . import svg
-from .text import compare_rows, pct, summary_line
+from .text import compare_builds, compare_rows, pct, summary_line
 
 MAX_SHOWN = 32 << 10          # output bytes shown inline; the rest is on the object
 
@@ -78,8 +78,25 @@ def comparison(c: Comparison) -> str:
     """`hal compare`: the table, then the mix as a bar chart."""
     rows = [[label, *cells] for label, cells in compare_rows(c)]
     title = f"{c.guest} on {len(c.rows)} ISA" + ("s" if len(c.rows) > 1 else "")
+    title += ": your code only" if c.user_only else ""
     parts = [table(["", *(r.isa for r in c.rows)], rows, caption=title), svg.mix_chart(c)]
+    parts += [f'<div style="font-size:smaller">{escape(line)}</div>' for line in compare_builds(c)]
     parts += [_fault(f"{r.isa}: {r.fault}") for r in c.rows if r.fault]
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def profile(p) -> str:
+    """`hal profile`: retired instructions per function, ISAs in columns."""
+    from .text import profile_builds, profile_cell, profile_rows
+    rows = []
+    for kind, name, counts, into in profile_rows(p):
+        cells = [profile_cell(n, q.retired) if kind != "total" else f"{n:,}"
+                 for n, q in zip(counts, p.profiles)]
+        rows.append([("  " if kind == "function" else "") + name, *cells, into])
+    parts = [table(["function", *(q.isa for q in p.profiles), "inlined into"], rows,
+                   caption=f"{p.guest}: retired instructions per function (exact self counts)")]
+    parts += [_fault(f"{q.isa}: {q.fault}") for q in p.profiles if q.fault]
+    parts += [f'<div style="font-size:smaller">{escape(line)}</div>' for line in profile_builds(p)]
     return "<div>" + "".join(parts) + "</div>"
 
 

@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 
 from ..inspection.compare import Comparison
 from ..inspection.mix import CLASSES, LABELS
-from .text import pct, summary_line
+from .text import compare_builds, pct, summary_line
 
 SVG_COLOURS = {"loads": "#4cc3d9", "stores": "#3b6fd4", "branches": "#f2c12e",
                "calls": "#b45fc7", "alu": "#5bb85d", "muldiv": "#d9534f", "other": "#b0b0b0"}
@@ -18,22 +18,26 @@ SVG_FILLS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "
 
 def mix_chart(c: Comparison) -> str:
     """The mix as stacked horizontal bars, one per ISA, each 100% of its retired
-    instructions, with a legend: a figure for an exercise sheet."""
+    instructions (of the user's code alone with c.user_only), with a legend
+    and how each ELF was built: a figure for an exercise sheet."""
     left, width, bar, gap, top = 70, 600, 26, 12, 40
-    height = top + len(c.rows) * (bar + gap) + 60
+    notes = compare_builds(c)
+    height = top + len(c.rows) * (bar + gap) + 60 + 16 * len(notes)
+    whose = "your code's " if c.user_only else ""
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" '
            f'height="{height}" font-family="sans-serif" font-size="13">',
            f'<text x="{left}" y="24" font-size="15">{escape(c.guest)}: dynamic instruction mix '
-           f'(share of retired instructions)</text>']
-    for i, r in enumerate(c.rows):
+           f'(share of {whose}retired instructions)</text>']
+    for i, row in enumerate(c.rows):
+        r = row.user if c.user_only and row.user is not None else row
         y, x = top + i * (bar + gap), float(left)
         out.append(f'<text x="{left - 8}" y="{y + bar / 2 + 5}" text-anchor="end">'
-                   f'{escape(r.isa)}</text>')
+                   f'{escape(row.isa)}</text>')
         for k in CLASSES:
             w = width * r.mix[k] / r.retired if r.retired else 0
             if w:
                 out.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="{bar}" '
-                           f'fill="{SVG_COLOURS[k]}"><title>{escape(r.isa)} {LABELS[k]}: '
+                           f'fill="{SVG_COLOURS[k]}"><title>{escape(row.isa)} {LABELS[k]}: '
                            f'{r.mix[k]:,} ({pct(r.mix[k], r.retired)})</title></rect>')
             x += w
     y = top + len(c.rows) * (bar + gap) + 10
@@ -42,6 +46,9 @@ def mix_chart(c: Comparison) -> str:
         ly = y + (j // 4) * 20
         out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{SVG_COLOURS[k]}"/>'
                    f'<text x="{lx + 17}" y="{ly + 11}">{escape(LABELS[k])}</text>')
+    for j, line in enumerate(notes):           # the compiler, its version and the flags
+        out.append(f'<text x="8" y="{y + 56 + 16 * j}" font-size="10" xml:space="preserve">'
+                   f'{escape(line)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

@@ -15,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.runner import output_groups
-from ..inspection.compare import Comparison, Row
+from ..inspection.compare import Comparison
 from ..inspection.mix import CLASSES, LABELS
-from .text import compare_rows, pct, summary_line
+from .text import compare_builds, compare_rows, pct, summary_line, wrapped
 
 WIDTH = 120          # columns when not on a terminal: files and tests see one layout
 
@@ -78,9 +78,10 @@ BAR_MARKS = {"loads": ("L", "cyan"), "stores": ("S", "blue"), "branches": ("B", 
              "other": ("O", "white")}
 
 
-def bars(r: Row, width: int = BAR_WIDTH) -> list[tuple[str, str, int]]:
+def bars(r, width: int = BAR_WIDTH) -> list[tuple[str, str, int]]:
     """The mix as a stacked bar: (class, mark, cells), widths adding up to `width`
-    (largest remainders get the spare cells, so small classes still show when they round up)."""
+    (largest remainders get the spare cells, so small classes still show when they
+    round up).  `r` is a Row, or a Row's `user` part: anything with mix and retired."""
     if not r.retired:
         return []
     exact = [(k, r.mix[k] * width / r.retired) for k in CLASSES]
@@ -94,17 +95,19 @@ def bars(r: Row, width: int = BAR_WIDTH) -> list[tuple[str, str, int]]:
 def print_table(console, c: Comparison) -> None:
     from rich.table import Table
     from rich.text import Text
-    t = Table(title=f"{c.guest} on {len(c.rows)} ISA" + ("s" if len(c.rows) > 1 else ""))
+    title = f"{c.guest} on {len(c.rows)} ISA" + ("s" if len(c.rows) > 1 else "")
+    t = Table(title=title + (": your code only" if c.user_only else ""))
     t.add_column("")
     for r in c.rows:
         t.add_column(r.isa, justify="right")
     for label, cells in compare_rows(c):
         t.add_row(label, *cells)
     console.print(t)
-    console.print("instruction mix (each bar is 100% of retired instructions):")
+    whose = "your code's" if c.user_only else "all"
+    console.print(f"instruction mix (each bar is 100% of {whose} retired instructions):")
     for r in c.rows:
         line = Text(f"  {r.isa:6} ")
-        for k, mark, n in bars(r):
+        for k, mark, n in bars(r.user if c.user_only and r.user is not None else r):
             line.append(mark * n, style=BAR_MARKS[k][1])
         console.print(line)
     console.print("  " + "  ".join(f"{m}={LABELS[k]}" for k, (m, _) in BAR_MARKS.items()))
@@ -115,6 +118,36 @@ def print_table(console, c: Comparison) -> None:
         versions = "; ".join(f"{g}: {', '.join(i for i in groups if groups[i] == g)}"
                              for g in dict.fromkeys(groups.values()))
         console.print(f"[yellow]✗ outputs differ ({versions})[/yellow]")
+    for line in wrapped(compare_builds(c), console.width):
+        console.print(Text(line))
+
+
+# -- `hal profile` ----------------------------------------------------------------
+
+
+def print_profile(console, p) -> None:
+    """Retired instructions per function, ISAs in columns, grouped by whose code
+    it is, with a subtotal per group and the exact total."""
+    from .text import profile_builds, profile_cell, profile_rows
+    t = Table(title=f"{p.guest}: retired instructions per function (exact self counts)")
+    t.add_column("function")
+    for q in p.profiles:
+        t.add_column(q.isa, justify="right")
+    t.add_column("inlined into")
+    for kind, name, counts, into in profile_rows(p):
+        cells = [profile_cell(n, q.retired) if kind != "total" else f"{n:,}"
+                 for n, q in zip(counts, p.profiles)]
+        if kind == "function":
+            t.add_row("  " + name, *cells, into)
+        else:
+            t.add_row(Text(name, style="bold"), *(Text(c, style="bold") for c in cells), "",
+                      end_section=kind == "total")
+    console.print(t)
+    for q in p.profiles:
+        if q.fault:
+            console.print(f"[red]{q.isa}: {q.fault} after {q.retired:,} instructions[/red]")
+    for line in wrapped(profile_builds(p), console.width):
+        console.print(Text(line))
 
 
 # -- `hal schedule` ---------------------------------------------------------------
