@@ -183,6 +183,34 @@ def test_compare_formats_are_the_renderers():
     assert repr(c) == "<Comparison crc32 on x86, mips, ppc, alpha: identical output>"
 
 
+def test_compare_user_only_and_levels():
+    c = hal.compare("crc32", "x86", user_only=True, jobs=1)
+    assert c.user_only and repr(c).endswith("identical output, your code only>")
+    assert c["x86"].user.retired < c["x86"].retired
+    assert c["x86"].build["opt"] == "-O2"
+    assert hal.compare("crc32", "x86", options=hal.compiler(optimize="1"),
+                       jobs=1)["x86"].build["opt"] == "-O1"
+
+
+# -- hal.profile -----------------------------------------------------------------
+
+
+def test_profile_result():
+    p = hal.profile("primes", "x86,alpha", jobs=1)
+    assert p.isas == ["x86", "alpha"] and not p.faulted
+    x86 = p["x86"]
+    assert x86.retired == hal.run("primes", isa="x86").retired
+    assert x86["main"].category == "user" and x86["hal_cstart"].category == "startup"
+    assert sum(x86.by_category.values()) == x86.retired
+    assert json.loads(p.to_json()) == p.to_dict() and p.to_dict()["schema"] == "halemu.profile/1"
+    assert p.to_csv().startswith("guest,isa,category,function,retired")
+    assert "your code" in p.table() and "start-up" in p._repr_html_()
+    user = x86.by_category["user"]
+    assert repr(p).startswith(f"<Profile primes: your code's instructions of all: x86 {user:,}/")
+    with pytest.raises(KeyError, match="profiled: x86, alpha"):
+        p["mips"]
+
+
 # -- hal.schedule ---------------------------------------------------------------
 
 
@@ -261,6 +289,17 @@ def test_disasm_and_trace(backend):
     assert len(t.steps) == 7 and t.end == "limit"
     assert json.loads(t.to_json()) == t.to_dict() and t.text().count("\n") == 9
     assert repr(t) == f"<Trace hello on {backend.name}: 7 instructions, limit>"
+
+
+def test_disasm_conventions_columns_and_diff():
+    d = hal.disasm("fib", "x86,mips", function="fib")
+    assert d.conventions["x86"].follows_abi is False and d.conventions["mips"].follows_abi
+    assert d.columns(120).splitlines()[0].startswith("line  guests/fib.c")
+    diff = hal.diff("fib", ["-O0", "-O2"], isa="mips", function="fib")
+    assert diff.side_by_side.labels == ["mips -O0", "mips -O2"]
+    assert str(diff) == diff.text() and "mips -O0" in diff._repr_html_()
+    with pytest.raises(hal.HalError, match="unknown optimisation level '-O9'"):
+        hal.diff("fib", "-O0,-O9", isa="x86")
 
 
 def test_the_readmes_python_example_runs():

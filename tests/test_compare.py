@@ -234,3 +234,55 @@ def test_svg_chart(tmp_path):
     titles = [t.firstChild.data for t in doc.getElementsByTagName("title")]
     assert "mips loads: 6 (10.7%)" in titles
     assert len(titles) == sum(1 for counts in HAND_COUNTED.values() for n in counts.values() if n)
+
+
+def test_user_only_shows_your_code_alone():
+    """--user-only: sizes, counts and mix of the user's functions, without
+    start-up, the SDK or the libraries; JSON always carries both."""
+    code, out, _ = hal("compare", "crc32", "--user-only", "--format", "markdown", "--isa", "x86")
+    lines = out.splitlines()
+    assert lines[0] == "| crc32 (your code only) | `x86` |"
+    data = json.loads(hal("compare", "crc32", "--isa", "x86", "--format", "json")[1])
+    [r] = data["isas"]
+    user = r["user"]
+    assert f"| your code: retired instructions | {user['retired']:,} |" in lines
+    assert f"| your code: static instructions | {user['static_instructions']:,} |" in lines
+    assert f"| whole program: retired | {r['retired']:,} |" in lines
+    from hal.inspection.profile import measure as profile
+    p = profile(image("crc32", "x86"))
+    assert user["retired"] == p.by_category["user"] == sum(
+        f.retired for f in p.functions if f.category == "user")
+    code, out, _ = hal("compare", "crc32", "--user-only", "--isa", "x86")
+    assert "crc32 on 1 ISA: your code only" in out and "100% of your code's retired" in out
+
+
+def test_every_format_states_compiler_version_and_flags(tmp_path):
+    from importlib.metadata import version
+    zig = f"zig cc {version('ziglang')} (clang version "
+    svg = tmp_path / "mix.svg"
+    code, out, _ = hal("compare", "hello", "--isa", "mips,ppc", "--svg", str(svg))
+    assert f"built with {zig}" in out and "  mips: -target mipsel-freestanding" in out
+    assert f"built with {zig}" in svg.read_text()
+    assert "ppc: -target powerpc-freestanding" in svg.read_text()
+    rows = list(csv.DictReader(io.StringIO(hal("compare", "hello", "--isa", "alpha",
+                                               "--format", "csv")[1])))
+    assert rows[0]["compiler"].startswith(zig) and rows[0]["opt"] == "-O2"
+    assert rows[0]["flags"].startswith("-target riscv64-freestanding -O2 -g -std=c11")
+
+
+def test_an_elf_built_elsewhere_says_its_flags_are_unknown(tmp_path):
+    import shutil
+    copy = tmp_path / "hello.elf"
+    shutil.copy(elf("hello", "ppc"), copy)
+    code, out, _ = hal("compare", str(copy), "--format", "json")
+    [r] = json.loads(out)["isas"]
+    assert r["build"]["flags"] is None and r["build"]["producer"].startswith("clang version")
+    code, out, _ = hal("compare", str(copy))
+    assert "built with clang version" in out and "ppc: flags not known (not built by halemu)" in out
+
+
+def test_compare_at_another_level():
+    data = json.loads(hal("compare", "fib", "--isa", "ppc", "-O0", "--format", "json")[1])
+    [r] = data["isas"]
+    assert r["build"]["opt"] == "-O0"
+    assert r["retired"] > 2_600_386            # -O2's count (the README's table): -O0 is slower

@@ -67,18 +67,47 @@ def find(program: Program, name: str, debug=None) -> Function:
             from .origins import Origins
             debug = Origins(program).debug
         copies = debug.copies_of(name)
-        if not copies:
+        described = debug.subprogram(name)
+        defined = _defined_in_source(debug, name) if not copies and described is None else None
+        if not copies and (described is None or described.ranges) and defined is None:
             raise
-        callers = sorted({c.caller for c in copies})
-        where = sorted({f"{Path(c.call_file).name}:{c.call_line}" for c in copies
-                        if c.call_file and c.call_line})
-        n = len(copies)
+        head = f"no function '{name}' in {program.image.name} on {program.backend.name}: the compiler "
+        if defined is not None:
+            head = (f"no function '{name}' in {program.image.name} on {program.backend.name}: "
+                    f"{defined} defines it, but the compiler inlined it into its callers or "
+                    "found it unneeded")
+        elif copies:
+            callers = sorted({c.caller for c in copies})
+            where = sorted({f"{Path(c.call_file).name}:{c.call_line}" for c in copies
+                            if c.call_file and c.call_line})
+            n = len(copies)
+            head += (f"inlined it into {', '.join(callers)} ({n} cop{'y' if n == 1 else 'ies'}"
+                     + (f", called at {', '.join(where)}" if where else "") + ")")
+        else:
+            head += "inlined it everywhere and merged it into the code around each call"
         raise NoSuchFunction(
-            f"no function '{name}' in {program.image.name} on {program.backend.name}: the "
-            f"compiler inlined it into {', '.join(callers)} ({n} cop{'y' if n == 1 else 'ies'}"
-            + (f", called at {', '.join(where)}" if where else "") + "), so it has no code of "
-            f"its own; build with -O0 or -O1, or mark it __attribute__((noinline)), to see it "
-            f"alone (`hal profile` counts its copies' instructions for it)") from None
+            head + ", so it has no code of its own; build with -O0 (-O1 inlines less, but "
+            "still inlines a static function called once), or mark it "
+            "__attribute__((noinline)), to see it alone"
+            + (" (`hal profile` counts its copies' instructions for it)" if copies else "")) from None
+
+
+def _defined_in_source(debug, name: str) -> str | None:
+    """"file.c:LINE" where one of the program's own C files defines `name`, if one does."""
+    import re
+    from .origins import path_category
+    pattern = re.compile(rf"^[A-Za-z_][\w\s\*]*\b{re.escape(name)}\s*\([^;]*$")
+    for unit in debug.units:
+        if path_category(unit.name, unit.producer) != "user":
+            continue
+        try:
+            text = Path(unit.name).read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        for number, line in enumerate(text, start=1):
+            if pattern.match(line) and not line.lstrip().startswith(("return", "else")):
+                return f"{Path(unit.name).name}:{number}"
+    return None
 
 
 def conventions(program: Program, function: Function, debug=None):

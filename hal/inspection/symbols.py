@@ -68,8 +68,9 @@ class Program:
             if kind == "STT_NOTYPE" and s["st_info"]["bind"] == "STB_LOCAL":
                 continue
             # one name per address: a function over a label, a global name over a
-            # local alias (zig's compiler_rt has "compiler_rt.int.__udivdi3" for __udivdi3)
-            rank = (kind == "STT_FUNC", s["st_info"]["bind"] != "STB_LOCAL")
+            # local alias, a C name over a Zig one (compiler_rt has both
+            # "__udivdi3" and "compiler_rt.int.__udivdi3")
+            rank = (kind == "STT_FUNC", s["st_info"]["bind"] != "STB_LOCAL", "." not in s.name)
             prev = found.get(s["st_value"])
             if prev is None or rank > prev[2]:
                 found[s["st_value"]] = (s.name, s["st_size"] if kind == "STT_FUNC" else 0, rank)
