@@ -19,6 +19,16 @@ from functools import cached_property
 DW_CC_NORMAL, DW_CC_NOCALL = 1, 3        # DW_AT_calling_convention values (DWARF 5, 7.15)
 
 
+def _parse_errors() -> tuple[type[BaseException], ...]:
+    """What pyelftools raises on malformed debug info."""
+    import struct
+
+    from elftools.common.exceptions import ELFError
+    from elftools.construct import ConstructError
+    return (ELFError, ConstructError, struct.error, ValueError, KeyError, IndexError,
+            TypeError, AttributeError, AssertionError)
+
+
 @dataclass(frozen=True)
 class Unit:
     """One compile unit: a C file (or the compiler runtime) and its code ranges."""
@@ -101,6 +111,14 @@ class Debug:
         self.units: list[Unit] = []
         self.subprograms: list[Subprogram] = []
         self.inlined: list[InlinedCopy] = []
+        self.damaged: str | None = None      # why the debug info could not be read, if so
+        try:
+            self._read(elf, read)
+        except _parse_errors() as e:            # a guest from anywhere: bad DWARF is no DWARF
+            self.units, self.subprograms, self.inlined = [], [], []
+            self.damaged = f"{type(e).__name__}: {e}"
+
+    def _read(self, elf, read) -> None:
         if not elf.has_dwarf_info():
             return
         dwarf = elf.get_dwarf_info()
