@@ -48,7 +48,9 @@ class Expect:
 
 
 def stats(r) -> str:
-    return f"{r.guest} on {r.isa}: {r.retired} instructions, {r.hal_calls} HAL calls\n"
+    share = f"{100 * r.startup / r.retired:.1f}%"
+    return (f"{r.guest} on {r.isa}: {r.retired} instructions, {r.hal_calls} HAL calls; "
+            f"start-up {r.startup} instructions ({share})\n")
 
 
 def ran(r) -> Expect:
@@ -75,7 +77,7 @@ API = {
     "hal run fib --isa all": lambda tmp: runs(hal.run_all("fib")),
     "hal run endian": lambda tmp: runs(hal.run_all("endian")),
     "hal run sort --isa ppc --stats": lambda tmp: (
-        lambda r: Expect(r.text, r.status, stats(r)))(hal.run("sort", isa="ppc")),
+        lambda r: Expect(r.text, r.status, stats(r)))(hal.run("sort", isa="ppc", startup=True)),
     "hal run path/to/guest.elf": lambda tmp: ran(hal.run(elf("hello", "ppc"))),
     "hal run my.c --isa ppc": lambda tmp: ran(hal.run(tmp / "my.c", isa="ppc")),
     "hal build my.c --isa all": lambda tmp: Expect("".join(
@@ -98,6 +100,17 @@ API = {
     "hal compare sort --svg mix.svg": lambda tmp: (lambda c: Expect(
         c.table(), files={"mix.svg": c.svg()}))(hal.compare("sort")),
     "hal compare fib --jobs 1": lambda tmp: Expect(hal.compare("fib", jobs=1).table()),
+    "hal compare crc32 --user-only": lambda tmp: Expect(
+        hal.compare("crc32", user_only=True).table()),
+    "hal compare fib -O0": lambda tmp: Expect(hal.compare("fib", opt="-O0").table()),
+    "hal profile crc32": lambda tmp: Expect(hal.profile("crc32").table()),
+    "hal profile primes --format csv": lambda tmp: Expect(hal.profile("primes").to_csv()),
+    "hal disasm fib --function fib": lambda tmp: Expect(hal.disasm("fib", function="fib").text()),
+    "hal disasm fib --columns": lambda tmp: Expect(hal.disasm("fib").columns(160)),
+    "hal disasm fib --function fib --diff -O0,-O2 --isa x86": lambda tmp: Expect(
+        hal.diff("fib", "-O0,-O2", isa="x86", function="fib").text(160)),
+    "hal disasm fib --function main --diff x86,mips": lambda tmp: Expect(
+        hal.diff("fib", "x86,mips", function="main").text(160)),
     "hal disasm hello --function hal_trap": lambda tmp: Expect(
         hal.disasm("hello", function="hal_trap").text()),
     "hal disasm fib --function fib --source": lambda tmp: Expect(
