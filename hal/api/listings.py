@@ -50,6 +50,8 @@ class Disassembly:
     def columns(self, width: int = 160) -> str:
         """What `hal disasm --columns` prints: the ISAs in columns, a row per C source line."""
         from ..render import columns
+        if self.side_by_side is None:
+            raise HalError("this Disassembly was made without its side-by-side view")
         return columns.render(self.side_by_side, width)
 
     def __repr__(self) -> str:

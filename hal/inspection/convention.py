@@ -115,6 +115,11 @@ def _arrival(backend: Backend, sub: Subprogram, param: Param, entry: int):
     return _pieces(backend, sub, loc), loc
 
 
+def _abi(backend: Backend) -> CallingConvention:
+    assert backend.abi is not None, f"{backend.name} names no ABI"
+    return backend.abi
+
+
 def _words(param: Param, backend: Backend) -> int | None:
     t = param.type
     if t.kind in ("int", "pointer") and 0 < t.size <= 2 * backend.word_bytes:
@@ -161,7 +166,8 @@ def _pieces(backend: Backend, sub: Subprogram, loc: Location | None) -> tuple | 
         return None
     # sp is the caller's only where the location starts at the entry point
     entry = loc.ranges is not None and loc.ranges[0][0] == sub.entry
-    pieces, current = [], []
+    pieces: list[Piece | None] = []
+    current: list[tuple[str, tuple]] = []
     for op, args in loc.ops:
         if op == "DW_OP_piece":
             pieces.append(_one(backend, sub, current, entry))
@@ -174,7 +180,7 @@ def _pieces(backend: Backend, sub: Subprogram, loc: Location | None) -> tuple | 
 
 
 def _one(backend: Backend, sub: Subprogram, ops, entry: bool) -> Piece | None:
-    regs = backend.abi.dwarf_regs
+    regs = _abi(backend).dwarf_regs
     if not ops:
         return None                                  # this piece is not recorded
     op, args = ops[0]
@@ -186,13 +192,13 @@ def _one(backend: Backend, sub: Subprogram, ops, entry: bool) -> Piece | None:
         name = regs[n] if n < len(regs) else f"dwarf-reg{n}"
         if name.lstrip("$") == backend.regs.sp.lstrip("$") and entry:
             return ("stack", off)
-        if name == backend.abi.frame_pointer and _frame_base(backend, sub) == name:
-            return ("stack", off - backend.abi.frame_pointer_below_entry_sp)
+        if name == _abi(backend).frame_pointer and _frame_base(backend, sub) == name:
+            return ("stack", off - _abi(backend).frame_pointer_below_entry_sp)
         return ("frame", f"[{name}{_offset(off)}]")
     if len(ops) == 1 and op == "DW_OP_fbreg":
         off, base = args[0], _frame_base(backend, sub)
-        if base is not None and base == backend.abi.frame_pointer:
-            return ("stack", off - backend.abi.frame_pointer_below_entry_sp)
+        if base is not None and base == _abi(backend).frame_pointer:
+            return ("stack", off - _abi(backend).frame_pointer_below_entry_sp)
         return ("frame", f"[{base or 'frame'}{_offset(off)}]")
     return ("value", "a computed value")
 
@@ -202,7 +208,7 @@ def _frame_base(backend: Backend, sub: Subprogram) -> str | None:
     ops = sub.frame_base
     if len(ops) == 1 and ops[0][0].startswith("DW_OP_reg") and ops[0][0] != "DW_OP_regx":
         n = int(ops[0][0][len("DW_OP_reg"):])
-        regs = backend.abi.dwarf_regs
+        regs = _abi(backend).dwarf_regs
         return regs[n] if n < len(regs) else None
     return None
 
@@ -210,7 +216,7 @@ def _frame_base(backend: Backend, sub: Subprogram) -> str | None:
 def _show(backend: Backend, pieces, param: Param) -> str:
     if pieces is None:
         return "not recorded at entry"
-    sp = next((r for r in backend.abi.dwarf_regs if r.lstrip("$") == backend.regs.sp.lstrip("$")),
+    sp = next((r for r in _abi(backend).dwarf_regs if r.lstrip("$") == backend.regs.sp.lstrip("$")),
               backend.regs.sp)
     shown = []
     for p in reversed(pieces):                       # high word first, as hi:lo

@@ -196,13 +196,14 @@ class Debug:
             parsed = self._locs.parse_from_attribute(attr, cu.header.version, die)
         except ValueError:                      # a form that holds no location
             return ()
-        if hasattr(parsed, "loc_expr"):             # one expression, valid throughout
+        from elftools.dwarf.locationlists import BaseAddressEntry, LocationEntry, LocationExpr
+        if isinstance(parsed, LocationExpr):         # one expression, valid throughout
             return (Location(None, self._ops(parsed.loc_expr)),)
         out = []
         for entry in parsed:
-            if hasattr(entry, "base_address"):
+            if isinstance(entry, BaseAddressEntry):
                 base = entry.base_address
-            elif hasattr(entry, "loc_expr"):
+            elif isinstance(entry, LocationEntry):
                 shift = 0 if entry.is_absolute else base
                 out.append(Location(((entry.begin_offset + shift, entry.end_offset + shift),),
                                     self._ops(entry.loc_expr)))

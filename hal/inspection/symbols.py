@@ -58,7 +58,7 @@ class Program:
         if symtab is None:
             return []
         code = {i for i, s in enumerate(self.elf.iter_sections()) if s["sh_flags"] & 4}  # SHF_EXECINSTR
-        found: dict[int, tuple[str, int]] = {}
+        found: dict[int, tuple[str, int, tuple[bool, bool, bool]]] = {}
         for s in symtab.iter_symbols():
             kind = s["st_info"]["type"]
             if kind not in ("STT_FUNC", "STT_NOTYPE") or s["st_shndx"] not in code:

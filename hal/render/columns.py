@@ -40,7 +40,7 @@ def render(view: SideBySide, width: int = WIDTH, *, diff: bool = False) -> str:
     fit = max(1, min(n, (width + len(SEP)) // (MIN_CELL + len(SEP))))
     bands = -(-n // fit)
     per_band = -(-n // bands)                # as even as the bands can be
-    out = []
+    out: list[str] = []
     for first in range(0, n, per_band):
         band = list(range(first, min(n, first + per_band)))
         inner = diff and len(band) == 2

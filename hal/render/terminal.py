@@ -118,8 +118,8 @@ def print_table(console, c: Comparison) -> None:
         versions = "; ".join(f"{g}: {', '.join(i for i in groups if groups[i] == g)}"
                              for g in dict.fromkeys(groups.values()))
         console.print(f"[yellow]✗ outputs differ ({versions})[/yellow]")
-    for line in wrapped(compare_builds(c), console.width):
-        console.print(Text(line))
+    for note in wrapped(compare_builds(c), console.width):
+        console.print(Text(note))
 
 
 # -- `hal profile` ----------------------------------------------------------------
