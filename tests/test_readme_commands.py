@@ -102,7 +102,8 @@ API = {
     "hal compare fib --jobs 1": lambda tmp: Expect(hal.compare("fib", jobs=1).table()),
     "hal compare crc32 --user-only": lambda tmp: Expect(
         hal.compare("crc32", user_only=True).table()),
-    "hal compare fib -O0": lambda tmp: Expect(hal.compare("fib", opt="-O0").table()),
+    "hal compare fib -O0": lambda tmp: Expect(
+        hal.compare("fib", options=hal.compiler(optimize="0")).table()),
     "hal profile crc32": lambda tmp: Expect(hal.profile("crc32").table()),
     "hal profile primes --format csv": lambda tmp: Expect(hal.profile("primes").to_csv()),
     "hal disasm fib --function fib": lambda tmp: Expect(hal.disasm("fib", function="fib").text()),

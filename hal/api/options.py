@@ -128,8 +128,9 @@ def load(program: Program | Sequence[str | os.PathLike], isa: Isas = None, *,
     if isinstance(program, Image):
         if isa not in (None, "all", program.backend.name):
             raise HalError(f"{program.path} is a {program.backend.name} ELF file, not {isa}")
-        if opt is not None:
-            raise HalError(f"{program.path} is already built: -O needs its C source")
+        if options != DEFAULT:
+            raise HalError(f"{program.path} is already built: build options "
+                           f"({' '.join(options.flags)}) need its sources or a bundled guest")
         return [program]
     names = isa_names(isa)
     defines, mem = console_defines(console), memory_map(memory)

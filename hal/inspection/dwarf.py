@@ -130,13 +130,13 @@ class Debug:
         from .symbols import file_names
         for cu in dwarf.iter_CUs():
             top = cu.get_top_DIE()
-            prog = dwarf.line_program_for_CU(cu)
-            files = {i: str(p) for i, p in file_names(cu, prog).items()} if prog else {}
             base = _attr(top, "DW_AT_low_pc") or 0
             unit = Unit(_text(top, "DW_AT_name") or "?", _text(top, "DW_AT_producer") or "",
                         self._die_ranges(top, cu, base))
             self.units.append(unit)
             if read(unit):
+                prog = dwarf.line_program_for_CU(cu)
+                files = {i: str(p) for i, p in file_names(cu, prog).items()} if prog else {}
                 _Reader(self, cu, files, base, unit).walk(top)
 
     # -- lookups ----------------------------------------------------------------

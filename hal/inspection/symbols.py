@@ -136,6 +136,8 @@ class Program:
             return rows, sequences
         dwarf = self.elf.get_dwarf_info()
         for cu in dwarf.iter_CUs():
+            if _zig_code(cu):
+                continue
             prog = dwarf.line_program_for_CU(cu)
             if prog is None:
                 continue
@@ -154,6 +156,16 @@ class Program:
                 if st.file in files and st.line:        # line 0: made up by the compiler
                     rows.setdefault(st.address, (files[st.file], st.line))
         return rows, sequences
+
+
+def _zig_code(cu) -> bool:
+    """A unit zig compiled from Zig (its compiler_rt, its C library glue): a
+    C program's disasm and profile need no lines of it, and reading them
+    costs seconds (compiler_rt's line program has some 47,000 rows)."""
+    producer = cu.get_top_DIE().attributes.get("DW_AT_producer")
+    value = producer.value if producer is not None else b""
+    return (value.decode(errors="replace") if isinstance(value, bytes) else str(value)) \
+        .startswith("zig ")
 
 
 def file_names(cu, prog) -> dict[int, Path]:
