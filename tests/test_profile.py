@@ -88,7 +88,26 @@ def test_paths_are_sorted_by_their_shape():
     assert path_category("/x/arch/ppc/start.S") == "startup"
     assert path_category("compiler_rt") == "runtime"
     assert path_category("/z/ziglang/lib/libc/musl/src/string/memset.c") == "libc"
+    assert path_category("/z/ziglang/lib/libc/include/generic-musl/ctype.h") == "libc"
     assert path_category("/home/student/hw1/fib.c") == "user"
+    assert path_category("/x/guests/libc/qsort.c") == "user"       # a folder named libc
+    assert path_category("/x/tests/libc/unserved.c") == "user"
+
+
+def test_a_c_library_programs_own_code_is_the_users(tmp_path):
+    """A program that uses the C library, kept in a folder named libc: main is
+    the user's, printf the C library's, musl's start-up start-up."""
+    src = tmp_path / "libc" / "greet.c"
+    src.parent.mkdir()
+    src.write_text('#include <stdio.h>\nint main(void) { printf("hi %d\\n", 42); return 0; }\n')
+    code, out, err = hal("profile", str(src), "--isa", "x86", "--format", "json")
+    assert code == 0, err
+    [isa] = json.loads(out)["isas"]
+    cats = {f["function"]: f["category"] for f in isa["functions"]}
+    assert cats["main"] == "user"
+    assert cats["printf"] == "libc"
+    assert cats["__libc_start_main"] == "startup"
+    assert sum(f["retired"] for f in isa["functions"]) == isa["retired"]
 
 
 def test_compiler_runtime_is_apart(tmp_path):
