@@ -16,8 +16,9 @@ A student comparing ISAs wants to see their own code; start-up (clearing
                           start and exit functions (START_UP)
                SDK        guests/lib/, guests/include/, arch/<isa>/
                C library  a libc's sources (zig ships musl's in lib/libc/musl/, its
-                          headers in lib/libc/include/); a user's folder named
-                          libc (guests/libc/, tests/libc/) is still the user's
+                          headers in lib/libc/include/), and guests/libc/ (what
+                          makes musl answer as glibc does); a user's own folder
+                          named libc is still the user's
                runtime    zig's compiler_rt (64-bit division on 32-bit ISAs, ...)
                user       every other source: the program's own files
              Code without debug info is sorted by name where the name tells
@@ -66,8 +67,8 @@ def path_category(path: str | None, producer: str = "") -> str | None:
     if parts[-3:-1] in (("guests", "lib"), ("guests", "include")) or \
             (len(parts) >= 3 and parts[-3] == "arch"):
         return "startup" if p.name in SDK_START_FILES else "sdk"
-    if {"musl", "glibc"} & set(parts) or any(parts[i:i + 2] == ("libc", "include")
-                                             for i in range(len(parts) - 1)):
+    pairs = {parts[i:i + 2] for i in range(len(parts) - 1)}
+    if {"musl", "glibc"} & set(parts) or {("libc", "include"), ("guests", "libc")} & pairs:
         return "libc"
     return "user"
 
