@@ -21,6 +21,7 @@ command is a thin layer on it, so both give the same numbers:
     hal.diff("fib", "-O0,-O2", isa="x86", function="fib")
     hal.trace("hello", isa="ppc", limit=20)
     hal.syscalls("hello.c", isa="mips")   # a C library program's system calls, as strace shows them
+    hal.debug("fib", isa="mips", gdb="1234")   # serve gdb-multiarch, reverse execution included
 
 Names are loaded on first use, so `import hal` (and `hal run`) stays fast.
 """
@@ -40,6 +41,7 @@ _API = {
     "syscall_table": "listings", "Disassembly": "listings", "Trace": "listings",
     "diff": "listings", "Diff": "listings",
     "profile": "profiles", "Profile": "profiles",
+    "debug": "debugging", "debug_schedule": "debugging",
 }
 _ERRORS = ("HalError", "BuildError", "LoadError", "GuestError")
 
@@ -47,6 +49,7 @@ __all__ = sorted([*_API, *_ERRORS])
 
 if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
     from .api.comparisons import Comparison, compare
+    from .api.debugging import debug, debug_schedule
     from .api.listings import (Diff, Disassembly, Trace, diff, disasm, syscall_table, syscalls,
                                trace)
     from .api.options import compiler, load

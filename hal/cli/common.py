@@ -8,6 +8,10 @@ import click
 
 ISA_HELP = "an ISA name (see `hal isas`), several separated by commas, or 'all'"
 
+GDB_HELP = ("wait for GDB on this port (127.0.0.1 unless HOST is named) and serve the GDB "
+            "remote protocol, reverse execution included; prints the gdb-multiarch command")
+GDB_WAIT_HELP = "with --gdb: when GDB disconnects, keep the guest and wait for a new connection"
+
 CONSOLE_HELP = ("how the console helpers write: 'trap' (the hal_write service) or 'uart' "
                 "(the UART device; builds a -DHAL_CONSOLE_UART variant)")
 

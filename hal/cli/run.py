@@ -5,8 +5,8 @@ import sys
 
 import click
 
-from .common import (CONSOLE_HELP, ISA_HELP, WithGuestArgs, build_options, console,
-                     make_options, report_end)
+from .common import (CONSOLE_HELP, GDB_HELP, GDB_WAIT_HELP, ISA_HELP, WithGuestArgs,
+                     build_options, console, make_options, report_end)
 
 
 @click.command()
@@ -53,9 +53,11 @@ def build(sources, isa, console_via, **compiler):
               help="with --snapshot-at: where to save the guest")
 @click.option("--snapshot-at", type=click.IntRange(min=1), default=None,
               help="stop after this many instructions and save a snapshot (see `hal resume`)")
+@click.option("--gdb", "gdb_address", metavar="[HOST:]PORT", default=None, help=GDB_HELP)
+@click.option("--gdb-wait", is_flag=True, help=GDB_WAIT_HELP)
 @build_options
 def run(guest, isa, max_instructions, memory, input_file, stats, files, console_via, jobs,
-        isolate, max_output, snapshot_file, snapshot_at, **compiler):
+        isolate, max_output, snapshot_file, snapshot_at, gdb_address, gdb_wait, **compiler):
     """Run a guest: an ELF path (ISA from its header), C and assembly sources
     (built together), or a bundled guest's name.  Arguments after -- are a C
     library program's own (argv[1:]).
@@ -73,6 +75,20 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
     images = load(guest, isa, console=console_via, memory=memory, options=make_options(**compiler),
                   args=args, files=files)
     stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
+    if gdb_address is not None or gdb_wait:
+        if gdb_address is None:
+            raise HalError("--gdb-wait goes with --gdb")
+        if len(images) != 1:
+            raise HalError("--gdb debugs one guest: name one ISA (--isa NAME)")
+        if snapshot_at is not None or isolate:
+            raise HalError("--gdb runs the guest in this process, without --snapshot-at or --isolate")
+        from ..api.debugging import debug
+        result = debug(images[0], gdb=gdb_address, wait=gdb_wait, input=stdin,
+                       echo=sys.stdout.buffer, **limits)
+        if stats:
+            _stats(result)
+        report_end(result)
+        sys.exit(result.status)
     if len(images) == 1:
         if snapshot_at is not None:
             _run_to_snapshot(images[0], snapshot_at, snapshot_file, stdin, limits)

@@ -6,6 +6,8 @@ the UART's receive register both read from it, so a guest may use either.
 A program built with the C library also has a standard error stream: kept
 apart from the output (which is what runs compare) and echoed to its own
 stream, as a terminal shows both.
+`input`, `echo` and `echo_errors` are public so that a debugger (hal/debugger/) can record
+and replay what comes in, and keep rewound output from showing twice.
 """
 from __future__ import annotations
 
@@ -23,32 +25,40 @@ class Console:
                  input: BinaryIO | None = None, echo_errors: BinaryIO | None = None):
         self._chunks: list[bytes] = []
         self._errors: list[bytes] = []
-        self._echo_errors = echo_errors
+        self.echo_errors = echo_errors
         self._size = 0
-        self._echo = echo
-        self._input = input
+        self.echo = echo
+        self.input = input
         self.limit = limit
 
     def restore(self, output: bytes, echo: BinaryIO | None) -> None:
         """Take back output written before a snapshot (not echoed again), then echo."""
         self.write(output)
-        self._echo = echo
+        self.echo = echo
+
+    def rewind(self, size: int, errors: int = 0) -> None:
+        """Forget the output after its first `size` bytes and standard error
+        after its first `errors` (a debugger went back in time); nothing is echoed."""
+        data, err = self.output[:size], self.errors[:errors]
+        self._chunks = [data] if data else []
+        self._errors = [err] if err else []
+        self._size = len(data) + len(err)
 
     def read(self, n: int) -> bytes:
         """Up to n bytes of input, as soon as any are there; b"" at its end (or with none)."""
-        if self._input is None or n <= 0:
+        if self.input is None or n <= 0:
             return b""
-        read1 = getattr(self._input, "read1", None)   # a pipe: what has arrived, not all n
-        return read1(n) if read1 is not None else self._input.read(n)
+        read1 = getattr(self.input, "read1", None)    # a pipe: what has arrived, not all n
+        return read1(n) if read1 is not None else self.input.read(n)
 
     def write(self, data: bytes) -> None:
         if self._size + len(data) > self.limit:
             raise ConsoleFull(f"console output limit of {self.limit} bytes exceeded")
         self._chunks.append(data)
         self._size += len(data)
-        if self._echo is not None:
-            self._echo.write(data)
-            self._echo.flush()
+        if self.echo is not None:
+            self.echo.write(data)
+            self.echo.flush()
 
     def error(self, data: bytes) -> None:
         """Standard error: counted against the same limit, kept apart."""
@@ -56,9 +66,9 @@ class Console:
             raise ConsoleFull(f"console output limit of {self.limit} bytes exceeded")
         self._errors.append(data)
         self._size += len(data)
-        if self._echo_errors is not None:
-            self._echo_errors.write(data)
-            self._echo_errors.flush()
+        if self.echo_errors is not None:
+            self.echo_errors.write(data)
+            self.echo_errors.flush()
 
     @property
     def errors(self) -> bytes:

@@ -28,6 +28,7 @@ class Stop(enum.Enum):
     LIMIT = "limit"          # ran past max_instructions; see Machine.fault
     BUDGET = "budget"        # used up the ticks it was given; run() again to go on
     BLOCKED = "blocked"      # asked for a blocking service; see Machine.request
+    PAUSED = "paused"        # a debugger asked to stop here (pause_at, pause()); run() again to go on
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Machine:
         self.fault: faults.Fault | None = None
         self.request: Request | None = None
         self.hal_calls = 0
+        self.last_service: services.Service | None = None
         self._stop: Stop | None = None
         self._bad_access: int | None = None
         self._pc = b.reg(b.regs.pc)
@@ -117,11 +119,16 @@ class Machine:
     def done(self) -> bool:
         return self.exit_code is not None or self.fault is not None
 
-    def run(self, budget: int | None = None) -> Stop:
+    def run(self, budget: int | None = None, *, pause_at: int | None = None) -> Stop:
         """Run until the guest exits, faults, blocks or hits its limit, or until
         it has retired at least `budget` more instructions.  Slices end at a
         basic-block boundary, so one may overshoot by part of a block; the count
-        is exact whatever the budget.  The instruction limit is never exceeded."""
+        is exact whatever the budget.  The instruction limit is never exceeded.
+
+        For a debugger (hal/debugger/): with `pause_at`, stop at the last block
+        boundary at or before that count instead of passing it; and a hook may
+        call pause() to stop before the instruction it is about to run.  Both
+        return Stop.PAUSED, with the count exact."""
         if self.exit_code is not None or self.fault is not None:
             return Stop.FAULTED if self.fault else Stop.EXITED
         if self.request is not None:
@@ -130,7 +137,12 @@ class Machine:
         counter.arm(NO_END if budget is None else counter.retired + budget)
         self._stop = None
         core = self._core
-        err = core.start(core.pc(), STOP_ADDRESS)
+        if pause_at is None:
+            err = core.start(core.pc(), STOP_ADDRESS)
+        else:
+            err, paused = self._start_pausing_at(pause_at)
+            if paused:
+                return Stop.PAUSED
         if err:
             if self._device_fault is not None:
                 return self._report_device_fault()
@@ -140,6 +152,8 @@ class Machine:
         if self._device_fault is not None:
             return self._report_device_fault()
         if self._stop is not None:
+            if self._stop is Stop.PAUSED:
+                self._uncount_rest_of_block()
             return self._stop
         if counter.stop == SLICE:
             return Stop.BUDGET
@@ -150,6 +164,28 @@ class Machine:
         # emu_start returned on its own: the guest reached STOP_ADDRESS
         self._set_fault("jumped to unmapped memory")
         return Stop.FAULTED
+
+    def pause(self) -> None:
+        """From a Unicorn code hook: stop before the instruction about to run
+        (a debugger's breakpoint or step); run() returns Stop.PAUSED."""
+        self._halt(Stop.PAUSED)
+
+    def _start_pausing_at(self, count: int) -> tuple[int, bool]:
+        """Start with the counter's limit brought down to `count` for this run:
+        no block that would retire past it starts.  Returns Unicorn's error
+        code and whether that bound (not the guest's own limit) stopped it."""
+        counter = self.counter
+        limit = counter.limit
+        ours = count <= limit
+        if ours:
+            counter.limit = count
+        try:
+            err = self._core.start(self._core.pc(), STOP_ADDRESS)
+        finally:
+            counter.limit = limit
+        paused = (ours and not err and self._stop is None and self._device_fault is None
+                  and counter.stop == LIMIT)
+        return err, paused
 
     def complete(self, result: int | None = None) -> None:
         """Answer the pending blocking request; the guest resumes after its trap."""
@@ -219,6 +255,7 @@ class Machine:
             self._halt(Stop.FAULTED, f"unknown HAL service {uc.reg_read(self._service)}")
             return
         self.hal_calls += 1
+        self.last_service = service          # for a debugger's tally (hal/debugger/)
         args = tuple(uc.reg_read(r) for r in self._args[:len(service.args)])
         if service.blocking:
             self.request = Request(service, args)

@@ -34,6 +34,10 @@ class Platform:
         self.accesses = 0                # device register reads and writes so far
         self._dead = False               # faulted: the rest of the block touches nothing
 
+    def reset(self) -> None:
+        """Forget a device fault: a debugger took the machine back to before it."""
+        self._dead = False
+
     # -- the bus: port -> device, with every check on the way ---------------------
     def _find(self, port: int, size: int, verb: str) -> tuple[Device, int]:
         """The device and register offset for an access, or a DeviceError whose

@@ -19,6 +19,9 @@ class Service:
     blocking: bool          # may take the guest off its core (the scheduler's business)
     doc: str
     noreturn: bool = False
+    # the driver answers by writing `result` bytes into guest memory at the
+    # first argument (what a debugger's journal must record to replay it)
+    fills_buffer: bool = False
 
 
 SERVICES: tuple[Service, ...] = (
@@ -43,7 +46,8 @@ SERVICES: tuple[Service, ...] = (
     Service(10, "wait", ("long guest",), "long", True,
             "block until another guest exits; returns its exit code"),
     Service(11, "read", ("void *buf", "unsigned long len"), "long", True,
-            "read up to len bytes of console input; returns the count, 0 at end"),
+            "read up to len bytes of console input; returns the count, 0 at end",
+            fills_buffer=True),
     Service(12, "arg", (), "long", False,
             "the number the workload gave this guest (guest@isa:arg=N; 0 if none)"),
 )
