@@ -25,7 +25,7 @@ setup(
     package_data={
         "hal": ["py.typed"],            # the API's type hints are for type checkers too (PEP 561)
         "hal.core": ["native/*.c"],
-        **{f"hal.arch.{isa}": ["*.S", "*.ld", "*.h", "*.c"] for isa in ISAS},
+        **{f"hal.arch.{isa}": ["*.S", "*.ld", "*.h", "*.c", "tdesc/*.xml"] for isa in ISAS},
         "hal.guests": ["*.c", "include/*.h", "lib/*.c", "lib/*.ld", "libc/*.c",
                        "expected/*.out", "expected/*.in", "workloads/*.toml"],
     },

@@ -20,7 +20,9 @@ ALLOWED = {
     "inspection": {"core", "safety", "toolchain"},
     "scheduling": {"core", "safety", "toolchain"},
     "render": {"core", "inspection", "scheduling"},
-    "api": {"core", "toolchain", "safety", "inspection", "scheduling", "render", "personality"},
+    "debugger": {"core", "safety"},
+    "api": {"core", "toolchain", "safety", "inspection", "scheduling", "render", "personality",
+            "debugger"},
     # the CLI runs guests, comparisons and schedules only through hal.api, so
     # the command line and Python can never give different numbers
     "cli": {"api", "render", "core", "toolchain", "safety"},

@@ -36,13 +36,12 @@ class Console:
         self.write(output)
         self.echo = echo
 
-    def rewind(self, size: int, errors: int = 0) -> None:
-        """Forget the output after its first `size` bytes and standard error
-        after its first `errors` (a debugger went back in time); nothing is echoed."""
-        data, err = self.output[:size], self.errors[:errors]
-        self._chunks = [data] if data else []
-        self._errors = [err] if err else []
-        self._size = len(data) + len(err)
+    def rewind(self, output: bytes, errors: bytes = b"") -> None:
+        """Make the output so far `output` again, and standard error `errors` (a
+        debugger went back or forth in the guest's history); nothing is echoed."""
+        self._chunks = [output] if output else []
+        self._errors = [errors] if errors else []
+        self._size = len(output) + len(errors)
 
     def read(self, n: int) -> bytes:
         """Up to n bytes of input, as soon as any are there; b"" at its end (or with none)."""

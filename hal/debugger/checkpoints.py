@@ -23,6 +23,7 @@ from ..core.memmap import PAGE
 from .journal import Cursors
 
 BUDGET = 48 << 20                # bytes of checkpoints per debugged guest
+_ZERO = bytes(PAGE)              # every untouched page is this one object
 
 
 @dataclass
@@ -48,10 +49,11 @@ def capture(m: Machine) -> dict:
 
 
 def apply(m: Machine, state: dict) -> None:
+    """Put the fields back, all but the console's output (its bytes are the
+    target's to give back: see Target.tape)."""
     m.extra_ticks, m.hal_calls = state["extra_ticks"], state["hal_calls"]
     m.exit_code, m.fault, m.request = state["exit_code"], state["fault"], state["request"]
     m.core_id = state["core_id"]
-    m.console.rewind(state["console"], state["errors"])
     for d, fields in zip(m.platform.devices, state["devices"]):
         for attr, value in fields.items():
             setattr(d, attr, value)
@@ -83,6 +85,8 @@ class Store:
             page = ram[start:start + PAGE]
             if i < len(old) and old[i] == page:
                 page = old[i]
+            elif page == _ZERO:
+                page = _ZERO
             pages.append(page)
         ctx = m.uc.context_save()
         cp = Checkpoint(m.retired, ctx, tuple(pages), capture(m), cursors, ctx.size,

@@ -82,6 +82,8 @@ class Target:
         self.gate = m.console.echo = EchoGate(m.console.echo, len(m.console.output))
         self.error_gate = m.console.echo_errors = EchoGate(m.console.echo_errors,
                                                            len(m.console.errors))
+        self.tape = m.console.output         # output at the frontier: every earlier one is a prefix
+        self.error_tape = m.console.errors
         self.calls: dict[str, int] = {}     # HAL calls by service, for `monitor hal`
         from unicorn import UC_HOOK_INTR
         self._trap_hook = m.uc.hook_add(UC_HOOK_INTR, self._on_trap)
@@ -145,7 +147,12 @@ class Target:
         self._last_checkpoint = m.retired
 
     def _restore(self, cp) -> None:
+        m = self.m
+        if self.live:
+            self.tape = m.console.output      # the longest output of this timeline
+            self.error_tape = m.console.errors
         self.store.restore(cp)
+        m.console.rewind(self.tape[:cp.state["console"]], self.error_tape[:cp.state["errors"]])
         self.calls = dict(cp.extra.get("calls", {}))
         self.journal.seek(cp.cursors)
         self.journal.replaying = cp.position < self.frontier or not self.journal.at_end
@@ -300,9 +307,12 @@ class Target:
         if m.retired < self.run_start and not self.rewrite_before_run:
             return "cannot change the past of a scheduled guest before its current slice"
         self.journal.cut()
+        self.tape = m.console.output
+        self.error_tape = m.console.errors
         self.store.drop_after(m.retired)
         self.frontier = m.retired
         self.gate.shown = self.gate.position
+        self.error_gate.shown = self.error_gate.position
         self._last_checkpoint = min(self._last_checkpoint, m.retired)
         return None
 
@@ -319,3 +329,4 @@ class Target:
         else:                                   # input read ahead stays first in line
             self.journal.clock.clear()
         m.console.echo = self.gate.echo
+        m.console.echo_errors = self.error_gate.echo
