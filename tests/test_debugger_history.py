@@ -169,12 +169,20 @@ def test_watchpoints_stop_where_gdb_expects(isa):
         assert out.reason == "watch" and address <= out.address < address + width
         assert t.position == (w if before else w + 1)
         assert_at_reference(t, "debugme")
-    # after the last store (i386) its undoing comes first; before it, the one before
-    for w in reversed(stores if not before else stores[:-1]):
+        if before:                       # as GDB does: step over the store, watchpoints off
+            t.hooks.remove_watch("watch", address, width)
+            drive(t, "step")
+            t.hooks.add_watch("watch", address, width)
+    for w in reversed(stores):
         out = drive(t, "reverse-continue")
         assert out.reason == "watch" and address <= out.address < address + width
         assert t.position == (w + 1 if before else w)
         assert_at_reference(t, "debugme")
+        if before:                       # ... and backwards, step back over it
+            t.hooks.remove_watch("watch", address, width)
+            drive(t, "reverse-step")
+            t.hooks.add_watch("watch", address, width)
+        assert t.position == w
     assert drive(t, "reverse-continue").reason == "begin"
 
 

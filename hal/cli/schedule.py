@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import console
+from .common import GDB_WAIT_HELP, console
 
 
 @click.command()
@@ -31,9 +31,14 @@ from .common import console
 @click.option("--isolate", is_flag=True,
               help="run the whole schedule in a worker process: an emulator crash is reported, "
                    "not suffered")
+@click.option("--gdb", "gdb_spec", metavar="GUEST=[HOST:]PORT", default=None,
+              help="debug one guest (its label, as the report shows it, or its number) with "
+                   "GDB while the others run on virtual time; the port is on 127.0.0.1 unless "
+                   "HOST is named")
+@click.option("--gdb-wait", is_flag=True, help=GDB_WAIT_HELP)
 def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare_spec,
              max_instructions, json_file, csv_file, svg_file, no_output, memory, max_output,
-             isolate):
+             isolate, gdb_spec, gdb_wait):
     """Run several guests, of any ISAs, on emulated cores.
 
     Guests are PROGRAM@ISA (bundled name or .c file) or ELF paths, with
@@ -51,7 +56,10 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
     common = dict(workload=wl, cores=cores, quantum=quantum, switch_cost=switch_cost,
                   max_instructions=max_instructions, memory=memory, max_output=max_output,
                   isolate=isolate)
-    if compare_spec:
+    if gdb_spec is not None or gdb_wait:
+        result = _debugged(guests, gdb_spec, gdb_wait, compare_spec, policy, common)
+        results = [result]
+    elif compare_spec:
         result = api.compare_policies(guests, compare_spec, **common)
         results = list(result)
     else:
@@ -75,6 +83,21 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
         where = "" if len(results) == 1 else f"{stuck[0].policy} on {stuck[0].cores} cores: "
         raise GuestError(where + stuck[0].deadlock)
     raise SystemExit(3 if any(s.faulted for s in results) else 0)
+
+
+def _debugged(guests, spec, wait, compare_spec, policy, common):
+    """One schedule with one guest under GDB (hal.debug_schedule)."""
+    from ..api.debugging import debug_schedule
+    from ..errors import HalError
+    if spec is None:
+        raise HalError("--gdb-wait goes with --gdb")
+    if compare_spec or common.pop("isolate"):
+        raise HalError("--gdb debugs one schedule in this process: not with --compare or --isolate")
+    name, sep, address = spec.partition("=")
+    if not sep or not name:
+        raise HalError(f"--gdb wants GUEST=[HOST:]PORT (a label or a number: 1=1234), "
+                       f"not '{spec}'")
+    return debug_schedule(guests, guest=name, gdb=address, wait=wait, policy=policy, **common)
 
 
 def _suffixed(path: str, m: dict, runs: int) -> str:

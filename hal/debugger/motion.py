@@ -176,7 +176,5 @@ def _latest(t: Target, hits: list[Hit], here: int) -> Hit | None:
     position, a watchpoint's access once undone (one position later)."""
     def key(h: Hit):
         return (h.position, 1) if h.kind == "break" else (h.position + 1, 0)
-    # where GDB steps back over an access itself, one just after it is done with
-    done = here - 1 if t.d.watch_before else None
-    chosen = [h for h in hits if h.position < here and not (h.kind != "break" and h.position == done)]
+    chosen = [h for h in hits if h.position < here]
     return max(chosen, key=key) if chosen else None

@@ -34,7 +34,7 @@ class Session:
         self.say = say or (lambda text: print(text, file=sys.stderr, flush=True))
         self.transport = Transport(host, port)
         self.target = Target(machine, describe(machine.backend), rewrite_before_run=not scheduled)
-        title = f"{machine.name} on {machine.backend.name}"
+        title = machine.name if "@" in machine.name else f"{machine.name} on {machine.backend.name}"
         self.server = Server(self.target, self.transport, image, title)
         self.action = None
         self.detached = False
@@ -44,7 +44,8 @@ class Session:
     # -- connecting ---------------------------------------------------------------------
     def announce(self) -> None:
         m = self.m
-        self.say(f"hal: {m.name} on {m.backend.name} waits for GDB on {self.transport.address}; "
+        who = m.name if "@" in m.name else f"{m.name} on {m.backend.name}"
+        self.say(f"hal: {who} waits for GDB on {self.transport.address}; "
                  f"connect with:\n  {gdb_command(self.image.path, self.transport.address)}")
 
     def start(self) -> None:
@@ -55,6 +56,7 @@ class Session:
 
     def _accept(self) -> None:
         peer = self.transport.accept()
+        self.target.hooks.remove_all()     # a new client inserts the breakpoints it wants
         self.say(f"hal: GDB connected from {peer}")
 
     def _serve(self):
