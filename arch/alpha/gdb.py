@@ -8,3 +8,10 @@ REGISTERS = {"fp": "s0"}
 
 # GDB's RISC-V watchpoints report before the access: GDB steps over it itself.
 WATCH_BEFORE = True
+
+
+def hidden(name: str, read) -> bool:
+    """Unicorn reads the FP control registers as CSRs, which fail (and hand
+    back garbage) while mstatus.FS says the FPU is off: then GDB is told
+    they are unavailable rather than shown noise."""
+    return name in ("fflags", "frm", "fcsr") and not (read("mstatus") >> 13) & 3

@@ -5,7 +5,7 @@ with reverse execution.
 serve the GDB remote serial protocol for one guest.  The stub is built
 here rather than taken from a library because it leans on what halemu
 alone has: exact instruction counts and deterministic runs make reverse
-execution a matter of checkpoints plus re-execution (history.py), and
+execution a matter of checkpoints plus re-execution (target.py), and
 each ISA's target description is data in arch/<isa>/tdesc/ (tdesc.py).
 
   framing.py    bytes to packets and back: checksums, acks, escapes, Ctrl-C
@@ -15,8 +15,10 @@ each ISA's target description is data in arch/<isa>/tdesc/ (tdesc.py).
   transport.py  the TCP connection, one client at a time
   tdesc.py      target descriptions and the register file they define
   stepping.py   exact stops: breakpoints, steps and watchpoints on Unicorn hooks
-  history.py    checkpoints and the journal of what came from outside
-  target.py     the debugged guest: forwards, backwards, inside its driver
+  checkpoints.py  the guest's whole state at chosen counts, within a budget
+  journal.py    everything that came from outside, for exact re-execution
+  target.py     the debugged guest at one position of its history; goto
+  motion.py     continue and step, forwards and backwards
   session.py    attaching a session to a machine, for `hal run` and `hal schedule`
   signals.py    guest faults as the signals GDB reports
 

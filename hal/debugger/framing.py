@@ -90,6 +90,8 @@ class Framer:
             return None
         if byte not in _HEX:                # a checksum that is not hex: a broken packet
             self._state = _State.IDLE
+            if byte == ord("$"):            # ... and perhaps the start of the next one
+                self._start()
             return Event(Kind.BAD_CHECKSUM)
         if s is _State.CHECK1:
             self._check = int(chr(byte), 16) << 4

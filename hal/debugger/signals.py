@@ -22,6 +22,9 @@ RULES: tuple[tuple[str, int], ...] = (
     ("unknown HAL service", SIGSYS),
     ("needs other guests", SIGSYS),
     ("hal_", SIGSYS),                      # a service called with impossible arguments
+    ("syscall", SIGSYS),                   # the trap instructions, should one fault
+    ("system call", SIGSYS),
+    ("ecall", SIGSYS),
     ("misaligned", SIGBUS),
     ("alignment", SIGBUS),
     ("address error", SIGBUS),

@@ -25,8 +25,8 @@ from .stepping import Hooks, Mode
 from .tdesc import Description, RegisterFile
 
 TRAIL = 200_000                 # replays longer than this leave checkpoints on the way
-INTERVAL = (250_000, 8_000_000)  # live checkpoints: at least and at most this far apart
-OVERHEAD = 0.02                 # ... and spaced so that taking them costs about this much
+INTERVAL = (250_000, 4_000_000)  # live checkpoints: at least and at most this far apart
+OVERHEAD = 0.03                 # ... and spaced so that taking them costs about this much
 
 
 class HistoryError(Exception):

@@ -12,7 +12,8 @@ arch/<isa>/gdb.py holds plain data:
   WATCH_BEFORE   True if GDB expects a watchpoint to stop *before* the access
                  (it then steps over the instruction itself), False if after
 and may define stack_register(name, read): the Unicorn name behind a
-register whose place moves (a register stack), given a reader by name.
+register whose place moves (a register stack), given a reader by name; and
+hidden(name, read): True while Unicorn cannot read a register truthfully.
 """
 from __future__ import annotations
 
@@ -93,12 +94,18 @@ class RegisterFile:
         self._ids = {r.uc_name: b.reg(r.uc_name) for r in description.registers
                      if r.uc_name is not None}
         self._stack = getattr(description.gdb, "stack_register", None)
+        self._hidden = getattr(description.gdb, "hidden", None)
+
+    def _read_by_name(self, name: str):
+        return self.uc.reg_read(self.d.backend.reg(name))
 
     def _uc_id(self, reg: Register) -> int | None:
         if reg.uc_name is None:
             return None
+        if self._hidden is not None and self._hidden(reg.name, self._read_by_name):
+            return None
         if self._stack is not None:
-            moved = self._stack(reg.name, lambda n: self.uc.reg_read(self.d.backend.reg(n)))
+            moved = self._stack(reg.name, self._read_by_name)
             if moved is not None:
                 return self.d.backend.reg(moved)
         return self._ids[reg.uc_name]
