@@ -18,8 +18,9 @@ collector paused, so that one measurement does not pay for another's garbage.
   compare   the dynamic instruction mix (`hal compare`'s measurement), if available
 Also: start-up of `hal run hello --isa x86` as a whole process, the speed-up of
 `hal run G --isa all` with --jobs 2 over --jobs 1, the memory of 64 scheduled
-guests, and the C library's numbers (bench/libc.py; --no-setup skips timing
-musl's build for four ISAs from nothing, a few minutes).
+guests, the C library's numbers (bench/libc.py; --no-setup skips timing
+musl's build for four ISAs from nothing, a few minutes), and the debugger's
+numbers (bench/bench_debugger.py).
 """
 from __future__ import annotations
 
@@ -193,9 +194,15 @@ def main() -> None:
     verdicts.append(("64 scheduled guests under 1 GiB resident", f"{rss:.0f} MiB", rss < 1024))
     import libc
     libc.report(args.rounds, run, raw, timed, wall, verdicts, not args.no_setup)
+    sys.path.insert(0, str(HERE))
+    from bench_debugger import main as debugger_numbers
+    debugger = debugger_numbers(rounds=min(args.rounds, 5))
     print("\ntargets (issues 6 and 11):")
     for target, measured, met in verdicts:
         print(f"  {'met   ' if met else 'MISSED'} {target:48} {measured}")
+    print("\ntargets (issue 16, the debugger):")
+    for target, measured, met in debugger:
+        print(f"  {'met   ' if met else 'MISSED'} {target:56} {measured}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
              step back and the median of ten more: within 0.2 s
   memory     checkpoint memory of that guest at its peak: under 64 MiB
 
-    python bench/debugger.py [--rounds 5]      (bench/bench.py runs it too)
+    python bench/bench_debugger.py [--rounds 5]      (bench/bench.py runs it too)
 """
 from __future__ import annotations
 
