@@ -154,3 +154,47 @@ def test_one_guest_of_a_schedule_under_gdb():
     assert "exited normally" in out
     status, stdout, _ = hal.finish()
     assert status == 0 and "(byte order preserved)" in stdout
+
+
+@pytest.mark.parametrize("isa", ["x86", "ppc"])        # after the access, and before it
+def test_read_and_access_watchpoints(isa):
+    hal = Hal("run", str(elf("debugme", isa)), "--gdb", "127.0.0.1:0")
+    out = hal.gdb("break main", "continue", "delete", "rwatch counter", "continue", "continue",
+                  "reverse-continue", "print counter", "delete", "awatch counter", "continue",
+                  "continue", "reverse-continue", "print counter", "kill")
+    reads = re.findall(r"read watchpoint \d+: counter\s+Value = (\d+)", out)
+    assert reads == ["1", "2", "2"], out
+    assert re.search(r"access \(read/write\) watchpoint \d+: counter\s+Value = 2", out), out
+    assert re.search(r"Old value = 2\s+New value = 3", out), out
+    assert re.search(r"Old value = 3\s+New value = 2", out), out
+    assert re.findall(r"^\$\d+ = (\d+)$", out, re.M) == ["2", "2"], out
+    hal.finish()
+
+
+@pytest.mark.parametrize("isa", ["x86", "ppc", "alpha"])
+def test_reverse_step_and_next_walk_back_through_the_source(isa):
+    call, store = source_line(DEBUGME, "call"), source_line(DEBUGME, "store")
+    hal = Hal("run", str(elf("debugme", isa)), "--gdb", "127.0.0.1:0")
+    out = hal.gdb("break square", "continue", "continue", "monitor icount", "reverse-step",
+                  "monitor icount", "reverse-step", "monitor icount", "reverse-next",
+                  "monitor icount", "kill")
+    at_square, back1, back2, back3 = icounts(out)
+    assert at_square > back1 > back2 > back3, out
+    tail = out[out.index("square (x=x@entry=2)" if "x@entry=2" in out else "square (x=2)"):]
+    assert re.search(rf"main \(\) at \S*debugme\.c:{call}", tail), out
+    assert re.search(rf"^{store}\t", tail, re.M), out
+    hal.finish()
+
+
+def test_monitor_snapshot_resumes_to_the_same_end(tmp_path):
+    import subprocess
+    import sys
+    snap = tmp_path / "here.hal"
+    hal = Hal("run", str(elf("debugme", "mips")), "--gdb", "127.0.0.1:0")
+    out = hal.gdb("break square", "continue", "continue", "reverse-stepi",
+                  f"monitor snapshot {snap}", "kill")
+    assert f"to {snap} (continue with: hal resume {snap})" in out, out
+    hal.finish()
+    resumed = subprocess.run([sys.executable, "-m", "hal", "resume", str(snap)],
+                             capture_output=True, text=True, timeout=120)
+    assert (resumed.returncode, resumed.stdout) == (55, "total 55\n")

@@ -65,7 +65,6 @@ class Hooks:
         self.backend = machine.backend
         self.mode = Mode.OFF
         self.skip: int | None = None         # no breakpoint stop at this position (resuming there)
-        self.skip_watch = False              # ... nor a watchpoint's, where GDB steps over accesses
         self.hits: list[Hit] = []            # Mode.RECORD
         self.stopped: Hit | None = None      # what stopped a Mode.STOP run
         self._breaks: dict[int, int] = {}    # address -> hook handle
@@ -163,7 +162,7 @@ class Hooks:
                 pc = self.m.pc
                 hit = Hit(self.position(pc), kind, max(address, w.start), self.in_delay_slot(pc))
                 break
-        if hit is None or (self.skip_watch and hit.position == self.skip):
+        if hit is None:
             return
         if self.mode is Mode.RECORD:
             self.hits.append(hit)

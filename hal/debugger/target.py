@@ -63,7 +63,6 @@ class Target:
         self.run = type(machine).run.__get__(machine)
         self.registers = RegisterFile(description, machine.uc)
         self.hooks = Hooks(machine, self.run)
-        self.hooks.skip_watch = description.watch_before
         self.journal = Journal()
         self.store = Store(machine)
         self.start = self.frontier = machine.retired

@@ -16,7 +16,7 @@ int main(void)
     long total = 0;
     for (long i = 1; i <= 5; i++) {
         counter = i;                    /* LINE:store */
-        total += square(i);             /* LINE:call */
+        total += square(counter);       /* LINE:call (reads counter) */
     }
     hal_print("total ");                /* LINE:after-loop */
     hal_print_int(total);
