@@ -4,7 +4,9 @@ it traps into, and exact retired-instruction counting.
 A Machine never decides *when* it runs: a driver (hal/core/runner.py alone, the
 scheduler for many guests) calls run() with a budget of ticks and gets back
 why it stopped.  Blocking services (yield, sleep, send, recv, wait, read) stop
-the machine with a Request that the driver answers through complete().
+the machine with a Request that the driver answers through complete().  A
+debugging session (hal/debugger/session.py) stands in front of run() by
+replacing it on the one machine it debugs, so drivers need not know.
 """
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ input already read from the host goes back to be read again.
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 
@@ -48,7 +49,7 @@ class Cursors:
 
 @dataclass
 class Journal:
-    clock: list[int] = field(default_factory=list)
+    clock: array = field(default_factory=lambda: array("Q"))   # 8 bytes a reading
     input: list[bytes] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
