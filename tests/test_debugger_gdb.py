@@ -198,3 +198,14 @@ def test_monitor_snapshot_resumes_to_the_same_end(tmp_path):
     resumed = subprocess.run([sys.executable, "-m", "hal", "resume", str(snap)],
                              capture_output=True, text=True, timeout=120)
     assert (resumed.returncode, resumed.stdout) == (55, "total 55\n")
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_the_guest_runs_on_after_its_hooks_are_gone(isa):
+    """Translated blocks call code hooks directly: a block left translated with
+    a deleted breakpoint's or step's hook in it made the next `continue` call
+    a freed callback, and the host died (SIGSEGV on x86)."""
+    hal = Hal("run", str(elf("debugme", isa)), "--gdb", "127.0.0.1:0")
+    out = hal.gdb("break square", "continue", "delete", "finish", "continue")
+    assert "exited with code 067" in out, out          # 1 + 4 + 9 + 16 + 25 = 55
+    assert hal.finish()[:2] == (55, "total 55\n")

@@ -12,6 +12,13 @@ added only for the last few instructions of an exact run (`finish`), and
 only the block it needs is translated again (ctl_remove_cache); Unicorn
 translates blocks that already ran without a hook added later.
 
+Deleting a code hook works the other way round: a translated block calls
+its code hooks straight from the generated code, so a block translated while
+a hook was there still calls it after hook_del, whose Python callback is
+gone by then: the host process dies (SIGSEGV).  So the blocks that can hold
+a hook are dropped before it is deleted: the breakpoint's one address, or
+every address a step hook saw (_drop_hook).
+
 Memory hooks differ: stopping inside one leaves the store done and the
 instruction to be run again, so a read-modify-write would apply twice.  A
 watchpoint's hook only notes the hit, computes its position, and asks the
@@ -73,6 +80,7 @@ class Hooks:
         self._target = 0
         self._forward = True
         self._after_branch = False
+        self._stepped = (0, -1)              # lowest and highest address the step hook saw
 
     # -- positions ------------------------------------------------------------------
     def position(self, address: int) -> int:
@@ -117,8 +125,15 @@ class Hooks:
         handle = self._breaks.pop(address, None)
         if handle is None:
             return False
-        self.uc.hook_del(handle)
+        self._drop_hook(handle, address, address)
         return True
+
+    def _drop_hook(self, handle: int, low: int, high: int) -> None:
+        """Delete a code hook that was on addresses low..high, and first the
+        translated blocks there, which call it directly (module docstring)."""
+        if low <= high:
+            self.uc.ctl_remove_cache(low, high + 1)
+        self.uc.hook_del(handle)
 
     def _on_break(self, uc, address, size, _data):
         if self.mode is Mode.OFF or self.in_delay_slot(address):
@@ -187,13 +202,16 @@ class Hooks:
         pc = m.pc
         self._target, self._forward, self._after_branch = target, forward, False
         self.uc.ctl_remove_cache(pc, pc + 1)
+        self._stepped = (pc, pc)
         handle = self.uc.hook_add(UC_HOOK_CODE, self._on_step)
         try:
             return self.run(budget=target + 2 - m.retired)
         finally:
-            self.uc.hook_del(handle)
+            self._drop_hook(handle, *self._stepped)
 
     def _on_step(self, uc, address, size, _data):
+        low, high = self._stepped
+        self._stepped = (min(low, address), max(high, address + size - 1))
         position = self.position(address)
         in_slot, self._after_branch = self._after_branch, self.delayed_branch(address)
         target = self._target
