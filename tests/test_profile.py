@@ -92,21 +92,26 @@ def test_paths_are_sorted_by_their_shape():
     assert path_category("/home/student/hw1/fib.c") == "user"
     assert path_category("/x/guests/libc/qsort.c") == "libc"       # halemu's glibc look-alikes
     assert path_category("/x/tests/libc/unserved.c") == "user"      # a user's folder named libc
+    assert path_category("zigc", "zig 0.17.1") == "libc"             # zig's own C functions
 
 
-def test_a_c_library_programs_own_code_is_the_users(tmp_path):
+def test_a_c_library_programs_own_code_is_the_users(tmp_path, backend):
     """A program that uses the C library, kept in a folder named libc: main is
-    the user's, printf the C library's, musl's start-up start-up."""
+    the user's, printf and zig's own C functions (strnlen, for %s) the C
+    library's, musl's start-up start-up, and no instruction is left unowned
+    (musl's i386 system call stub has no symbol of its own)."""
     src = tmp_path / "libc" / "greet.c"
     src.parent.mkdir()
-    src.write_text('#include <stdio.h>\nint main(void) { printf("hi %d\\n", 42); return 0; }\n')
-    code, out, err = hal("profile", str(src), "--isa", "x86", "--format", "json")
+    src.write_text('#include <stdio.h>\n'
+                   'int main(int argc, char **argv) { printf("hi %s\\n", argv[0]); return 0; }\n')
+    code, out, err = hal("profile", str(src), "--isa", backend.name, "--format", "json")
     assert code == 0, err
     [isa] = json.loads(out)["isas"]
     cats = {f["function"]: f["category"] for f in isa["functions"]}
     assert cats["main"] == "user"
-    assert cats["printf"] == "libc"
+    assert cats["printf"] == cats["strnlen"] == "libc"
     assert cats["__libc_start_main"] == "startup"
+    assert isa["by_category"]["other"] == 0
     assert sum(f["retired"] for f in isa["functions"]) == isa["retired"]
 
 

@@ -17,12 +17,14 @@ A student comparing ISAs wants to see their own code; start-up (clearing
                SDK        guests/lib/, guests/include/, arch/<isa>/
                C library  a libc's sources (zig ships musl's in lib/libc/musl/, its
                           headers in lib/libc/include/), and guests/libc/ (what
-                          makes musl answer as glibc does); a user's own folder
-                          named libc is still the user's
+                          makes musl answer as glibc does), and zig's own C
+                          functions (its "zigc" unit: memcpy, strnlen, ...); a
+                          user's own folder named libc is still the user's
                runtime    zig's compiler_rt (64-bit division on 32-bit ISAs, ...)
                user       every other source: the program's own files
              Code without debug info is sorted by name where the name tells
-             (start-up, runtime), else "other".
+             (start-up, runtime), else "other"; code without a symbol (a local
+             label in an assembly file) is named by the DWARF unit around it.
 Paths are matched by their shape (".../guests/lib/hal.c"), not by where this
 checkout lies: the build cache is shared, so a guest's DWARF may name another
 checkout's copy of the same SDK.
@@ -43,7 +45,7 @@ LABELS = {"user": "your code", "startup": "start-up", "sdk": "HAL SDK", "libc": 
 
 # Start and exit code, by name: the SDK's, and musl's (crt1.c, __libc_start_main.c, exit.c)
 START_UP = frozenset({
-    "_start", "hal_cstart",
+    "_start", "__start", "hal_cstart",
     "_start_c", "__libc_start_main", "libc_start_main_stage2", "libc_start_init",
     "__libc_start_init", "__init_libc", "__init_tls", "__init_tp", "static_init_tls",
     "__copy_tls", "__init_ssp", "__set_thread_area", "_init", "_fini", "__dls2", "__dls3",
@@ -61,6 +63,8 @@ def path_category(path: str | None, producer: str = "") -> str | None:
         return None
     p = PurePosixPath(path)
     parts = p.parts
+    if path == "zigc":          # zig's own C library functions (memcpy, strnlen, chdir, ...)
+        return "libc"
     if path == "compiler_rt" or {"compiler_rt", "compiler-rt"} & set(parts) or \
             producer.startswith("zig "):
         return "runtime"
@@ -124,10 +128,23 @@ class Origins:
 
     def _owner(self, address: int, copy: InlinedCopy | None) -> Owner:
         f = self.program.function_at(address)
-        name = f.name if f is not None else "(no symbol)"
+        if f is None:
+            return self._unnamed(address)
+        name = f.name
         if copy is None:
-            return Owner(name, self.category(name) if f is not None else "other")
+            return Owner(name, self.category(name))
         category = path_category(copy.decl_file) or self.category(name)
         if copy.name in START_UP and category in ("libc", "sdk"):
             category = "startup"
         return Owner(copy.name, category, copy.caller)
+
+    def _unnamed(self, address: int) -> Owner:
+        """Code no symbol names, such as a local label in an assembly file
+        (musl's i386 system call stub): named by its source file where a DWARF
+        unit covers it, and sorted as that file is."""
+        unit = self.debug.unit_at(address)
+        category = path_category(unit.name, unit.producer) if unit is not None else None
+        if category is None:
+            return Owner("(no symbol)", "other")
+        return Owner(f"(code in {PurePosixPath(unit.name).name})", category)
+
