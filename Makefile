@@ -10,8 +10,10 @@ HAL    := $(VENV)/bin/hal
 
 $(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install -qq --upgrade pip
+	@# Set-up shows progress, not pages: -qq hides pip's notes (errors still show), and
+	@# PYTHONWARNINGS hides setuptools' explanations of editable installs
+	PYTHONWARNINGS=ignore $(PY) -m pip install -qq -e '.[test]'
 	touch $@
 
 demo: $(VENV)/.installed
