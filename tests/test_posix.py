@@ -169,3 +169,9 @@ def test_the_syscall_table_command_shows_each_isas_numbers():
     assert code == 0
     assert "| `write` | 4 | 4004 | 4 | 64 |" in out.splitlines()
     assert "| `mmap2` | 192 | 4210 | 192 | - |" in out.splitlines()
+
+
+def test_the_readme_shows_the_table_the_command_prints():
+    from conftest import TESTS
+    code, out, _ = hal("syscalls", "--markdown")
+    assert code == 0 and out in (TESTS.parent / "README.md").read_text()
