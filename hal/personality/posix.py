@@ -81,7 +81,7 @@ class Posix:
         if call is None:
             result = -a.errno("ENOSYS")
             if self.log is not None:
-                self.log.append(f"{name or f'syscall_{number}'}(...) = -1 ENOSYS "
+                self.log.append(f"{name or unknown_name(number)}(...) = -1 ENOSYS "
                                 f"(not served by halemu)")
         else:
             args = a.arguments(self.uc, b, call.arity)
@@ -102,7 +102,7 @@ class Posix:
         def served(n):
             call = CALLS.get(names.get(n))
             return call is not None and call.served_on(self.abi)
-        return tuple((names.get(n, f"syscall_{n}"), n, count, served(n))
+        return tuple((names.get(n) or unknown_name(n), self.signed(n), count, served(n))
                      for n, count in self.counts.items())
 
     # -- for the calls ---------------------------------------------------------------------
@@ -158,6 +158,11 @@ class Posix:
         """A register's bits read as a C int (fd, flags...)."""
         value &= 0xFFFF_FFFF
         return value - (1 << 32) if value >> 31 else value
+
+
+def unknown_name(number: int) -> str:
+    """A number no ISA's table names, as strace shows one: syscall_0x7d00."""
+    return f"syscall_{number:#x}"
 
 
 def _page_rest(address: int) -> int:

@@ -37,7 +37,7 @@ NULL, as under a ulimit.  The stack is an eighth of the limit, at most
 from __future__ import annotations
 
 from ..core.loader import Image
-from ..core.memmap import IO_WINDOW, PAGE, RAM_BASE
+from ..core.memmap import IO_WINDOW, PAGE, RAM_BASE, STOP_ADDRESS
 from ..errors import LoadError
 
 MMAP_BASE = 0x5000_0000
@@ -153,10 +153,9 @@ class AddressSpace:
 
     def unmap(self, address: int, length: int) -> str | None:
         """munmap(): drop the pages (code pages stay: the program's code is not its to drop)."""
-        if address % PAGE or length <= 0:
-            return "EINVAL"
-        gone = [p for p in range(address, address + page_up(length), PAGE)
-                if p in self.pages and not self.pages[p] & X]
+        if address % PAGE or length <= 0 or address + length > STOP_ADDRESS:
+            return "EINVAL"                     # as Linux says of a range past the top
+        gone = [p for p in self._mapped_in(address, length) if not self.pages[p] & X]
         for start, end in _runs(gone):
             self.uc.mem_unmap(start, end - start)
         for p in gone:
@@ -168,7 +167,7 @@ class AddressSpace:
         if address % PAGE:
             return "EINVAL"
         span = range(address, address + page_up(length), PAGE)
-        if any(p not in self.pages for p in span):
+        if len(span) > len(self.pages) or any(p not in self.pages for p in span):
             return "ENOMEM"
         if rights & X:
             if all(self.pages[p] & X for p in span) and not rights & W:
@@ -188,7 +187,7 @@ class AddressSpace:
             return "EINVAL"
         old, new = page_up(old), page_up(new)
         span = range(address, address + old, PAGE)
-        if not old or any(p not in self.pages or self.pages[p] & X for p in span):
+        if not old or len(span) > len(self.pages) or any(p not in self.pages or self.pages[p] & X for p in span):
             return "EFAULT"
         rights = self.pages[address]
         if new <= old:
@@ -218,6 +217,8 @@ class AddressSpace:
     def in_ram(self, start: int, length: int) -> bool:
         if length <= 0:
             return True
+        if length > self.mapped:
+            return False
         return all(self.pages.get(p, 0) & R for p in range(page_down(start), start + length, PAGE))
 
     def room(self, start: int) -> int:
@@ -227,10 +228,21 @@ class AddressSpace:
         return max(0, p - start)
 
     def writable(self, start: int, length: int) -> bool:
+        if length > self.mapped:
+            return False
         return length <= 0 or all(self.pages.get(p, 0) & W
                                   for p in range(page_down(start), start + length, PAGE))
 
     # -- inside ------------------------------------------------------------------------------
+    def _mapped_in(self, address: int, length: int) -> list[int]:
+        """The pages the program has in [address, address + length): found by
+        walking whichever is shorter, the range or the pages, so that a
+        hostile length (munmap of 2**62 bytes) costs no more than a sane one."""
+        end = address + page_up(length)
+        if (end - address) // PAGE <= len(self.pages):
+            return [p for p in range(address, end, PAGE) if p in self.pages]
+        return sorted(p for p in self.pages if address <= p < end)
+
     def _free_range(self, size: int) -> int | None:
         """Where `size` bytes fit in the mmap area: above the highest mapping
         there if they can (the usual case, at once), else the first gap."""
