@@ -12,7 +12,8 @@ from hal.core import runner
 from hal.toolchain.options import BuildOptions
 
 # program -> its exit status
-PROGRAMS = {"formats": 0, "strings": 0, "stdlib": 3, "maths": 0, "control": 4, "sha256": 0}
+PROGRAMS = {"formats": 0, "strings": 0, "stdlib": 3, "maths": 0, "control": 4, "sha256": 0,
+            "hostile": 0}
 MATH = BuildOptions(libraries=("m",))
 
 
