@@ -69,6 +69,21 @@ def test_hal_calls_and_the_c_library_share_one_program(backend):
     assert result.hal_calls == 4          # hal_puts writes twice, hal_isa_id, hal_time
 
 
+def test_printf_and_hal_send_share_a_program_under_hal_schedule(backend):
+    """The issue's example: the C library and the HAL's channels in one program,
+    a sender on this ISA and a receiver on another, multiplexed on one core."""
+    import hal
+    other = "ppc" if backend.name == "x86" else "x86"
+    relay = LIBC_TESTS / "relay.c"
+    for isa in (backend.name, other):
+        c_program(relay, isa)           # built here, so that MIPS's guard is an expected failure
+    s = hal.schedule([f"{relay}@{backend.name}:arg=0", f"{relay}@{other}:arg=1"], cores=1)
+    assert not s.faulted and s.deadlock is None
+    assert s.outputs == {f"relay@{backend.name}": "sent 1\nsent 4\nsent 9\nsent 16\nsent 25\n",
+                         f"relay@{other}": "received, largest first: 25 16 9 4 1\n"}
+    assert [g["exit_code"] for g in s.guests] == [0, 0]
+
+
 def test_a_program_reads_only_the_files_it_was_given(backend, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("line one\nline two\nthird\n")
