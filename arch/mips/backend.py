@@ -9,6 +9,8 @@ import unicorn as uc
 from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
 from hal.core.registry import register
 
+from . import translation
+
 GPRS = ("zero", "at", "v0", "v1", "a0", "a1", "a2", "a3",
         "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7",
         "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7",
@@ -35,7 +37,7 @@ MIPS = register(Backend(
     zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
     libc_target="mipsel-linux-musleabihf",
     delay_slots=True,
-    max_straight_line=256,      # Unicorn 2.1.4 crashes the host from ~378 (hal/core/codecheck.py)
+    scan_code=translation.scan,     # long straight runs crash Unicorn 2.1.4 (arch/mips/translation.py)
     io_base=0x1800_0000,        # as on the MIPS Malta board: COM1 at 0x1800_03F8
     mix={"jal": "calls", "jalr": "calls", "bal": "calls", "jr $ra": "calls",   # capstone gives jal no group
          **dict.fromkeys(("mul", "mult", "multu", "div", "divu", "mfhi", "mflo",

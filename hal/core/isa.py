@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Callable, Literal
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,22 @@ class CallingConvention:
 
 
 @dataclass(frozen=True)
+class CodeScan:
+    """What a backend finds in a run of code pages before any of it runs.
+
+    Unicorn cores can have translation bugs that take down the whole host
+    process; a backend whose core has one says, by reading the code itself,
+    where the machine must guard it (hal/core/codeguard.py)."""
+    # [begin, end) address ranges the core may translate only under the
+    # guard: a native no-op code hook, which makes its translation blocks short
+    guard: tuple[tuple[int, int], ...] = ()
+    # (address, why): words the core would run wrongly in a way that
+    # escapes the machine; the guest faults if it reaches one
+    traps: tuple[tuple[int, str], ...] = ()
+    refused: str | None = None      # why no guard can make this code safe to run
+
+
+@dataclass(frozen=True)
 class Backend:
     name: str                    # short name used on the command line: "mips"
     title: str                   # one line for humans: "MIPS32 little-endian (R4000, o32)"
@@ -98,7 +114,7 @@ class Backend:
     libc_target: str = ""        # zig cc -target for programs with the C library (musl, Linux ABI)
     libc_flags: tuple[str, ...] = ()
     delay_slots: bool = False
-    max_straight_line: int | None = None   # longest branch-free run the core survives (hal/core/codecheck.py)
+    scan_code: Callable[[int, bytes], CodeScan] | None = None   # (start, code pages) -> CodeScan
     # The core also runs encodings of other widths than insn_width (a guest we
     # build never has them, a hostile one may): count by decoding each block.
     count_by_decoding: bool = False

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..errors import LoadError
 from . import faults, platform, services
+from .codeguard import CodeGuard
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
 from .loader import Image
@@ -86,14 +87,17 @@ class Machine:
         self.space = memory if self.os is None else self.os   # what the HAL's services may touch
         # RAM is data: readable and writable, never executable, so a jump into
         # data faults cleanly.  Code pages hold the ELF's code with the fence
-        # instruction in every gap, read/execute only (see codecheck.py for why).
+        # instruction in every gap, read/execute only, and guarded before
+        # anything runs (codeguard.py says why they must never change).
         if self.os is None:
             uc.mem_map(memory.ram_base, memory.size, UC_PROT_READ | UC_PROT_WRITE)
             for seg in image.segments:
                 uc.mem_write(seg.vaddr, seg.data)
         else:
             self.os.map_memory()
-        code_runs = _protect(uc, image)
+        self.code_guard = CodeGuard(uc, b, self._on_trap_word)
+        self._guard_checked = False
+        code_runs = _protect(uc, image, self.code_guard)
         if self.os is None:
             b.enter(uc, image.entry, memory.stack_top)
         else:
@@ -135,6 +139,9 @@ class Machine:
             return Stop.FAULTED if self.fault else Stop.EXITED
         if self.request is not None:
             raise RuntimeError(f"{self.name}: run() while a {self.request.service.name} is pending")
+        if not self._guard_checked:          # whatever mapped code, it runs guarded
+            self.code_guard.cover_all(self.name)
+            self._guard_checked = True
         counter = self.counter
         counter.arm(NO_END if budget is None else counter.retired + budget)
         self._stop = None
@@ -274,6 +281,11 @@ class Machine:
         if result is not None:
             uc.reg_write(self._result, result & b.word_mask)
 
+    def _on_trap_word(self, address: int, why: str) -> None:
+        """The guest is about to run a word its code guard traps: fault there."""
+        self._uncount_rest_of_block()
+        self._halt(Stop.FAULTED, why)
+
     # -- non-blocking services (the blocking ones belong to the driver) ------------
     def _svc_exit(self, code):
         self.exit(signed(code, self.backend.bits))
@@ -351,16 +363,20 @@ class Machine:
         counter.forget_last_block()
 
 
-def _protect(uc, image) -> list[tuple[int, int]]:
-    """Code pages: read/execute, with fenced gaps.  Other read-only segments
-    (constants): read only.  Everything else stays read/write.  Returns each
-    run of code pages as [start, end)."""
+def _protect(uc, image, guard: CodeGuard | None = None) -> list[tuple[int, int]]:
+    """Code pages: read/execute, with fenced gaps, and guarded (without a
+    guard: bare, as bench/bench.py's raw Unicorn has them).  Other read-only
+    segments (constants): read only.  Everything else stays read/write.
+    Returns each run of code pages as [start, end)."""
     from unicorn import UC_PROT_EXEC, UC_PROT_READ
     code = set()
     runs = []
     for start, content in image.code_pages():
-        uc.mem_write(start, content)
-        uc.mem_protect(start, len(content), UC_PROT_READ | UC_PROT_EXEC)
+        if guard is not None:
+            guard.map_code(start, content, str(image.path))
+        else:
+            uc.mem_write(start, content)
+            uc.mem_protect(start, len(content), UC_PROT_READ | UC_PROT_EXEC)
         code.update(range(start, start + len(content), PAGE))
         runs.append((start, start + len(content)))
     writable = {p for s in image.segments if s.writable for p in s.pages}

@@ -3,10 +3,12 @@
     0x0000_0000  +-------------------------+
                  | unmapped                |  null-pointer guard: any access faults
     RAM_BASE     +-------------------------+  0x0001_0000, linked here (guests/lib/layout.ld)
-                 | .text                   |  code pages: read/execute only; every byte no
-                 |                         |  segment fills holds the ISA's trapping fence
-                 |                         |  instruction, so code that runs past its end
-                 |                         |  traps at once (hal/core/codecheck.py says why)
+                 | .text                   |  code pages: read/execute only, and never
+                 |                         |  changed: the code guard read them before any
+                 |                         |  ran (hal/core/codeguard.py says why it must
+                 |                         |  hold); every byte no segment fills holds the
+                 |                         |  ISA's trapping fence, so code that runs past
+                 |                         |  its end traps at once
                  | .rodata                 |  read only
                  | .data .bss, free RAM    |  read/write, never executable: a jump into
                  | stack, growing down     |  data faults.  SP starts at the top, 16-aligned

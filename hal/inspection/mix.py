@@ -81,8 +81,19 @@ class Classifier:
         return "alu"
 
     def block(self, code: bytes, address: int) -> tuple[int, ...]:
-        """Class indices of the instructions in one block, in order."""
-        return tuple(INDEX[self.classify(i)] for i in self.disassembler.disasm(code, address))
+        """Class indices of the instructions in one block, in order.  A word
+        capstone cannot decode that the core ran anyway (Unicorn runs some
+        as no-ops) is one instruction of class "other"."""
+        out: list[int] = []
+        offset, width = 0, self.backend.insn_width or 1
+        while offset < len(code):
+            for insn in self.disassembler.disasm(code[offset:], address + offset):
+                out.append(INDEX[self.classify(insn)])
+                offset += insn.size
+            if offset < len(code):
+                out.append(INDEX["other"])
+                offset += width
+        return tuple(out)
 
 
 def count(machine) -> dict[str, int]:
