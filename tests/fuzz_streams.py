@@ -104,6 +104,8 @@ def disagreeing_words(backend, rng: random.Random, wanted: int = 48,
     found = []
     for _ in range(tries):
         word = rng.getrandbits(8 * width).to_bytes(width, "little")
+        if backend.name == "x86" and any(0xD8 <= b <= 0xDF for b in word):
+            continue        # x87: a known, unguarded host crash (tests/test_x86_quirks.py)
         insn = next(md.disasm(word, CODE_AT), None)
         if insn is not None and (insn.size != width or not branchy & set(insn.groups)):
             continue
