@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arch.mips import translation as t
+from hal.arch.mips import translation as t
 
 BASE = 0x10000
 BREAK, NOP = 0x0000000D, 0
