@@ -81,8 +81,9 @@ def test_running_past_the_end_of_the_code_hits_the_fence(isa):
 
 @pytest.mark.parametrize("isa", ISAS)
 def test_jump_into_data_faults(isa):
-    """Data is never executable: zeroed RAM would be a long run of MIPS nops,
-    which crashes Unicorn 2.1.4's MIPS core (hal/core/codecheck.py)."""
+    """Data is never executable: the code guard reads code once, before it
+    runs, so code a guest wrote must never run (hal/core/codeguard.py); and
+    zeroed RAM would be a long run of MIPS nops that nothing guards."""
     from hal.core import registry
     b = registry.get(isa)
     m = Machine(image("hello", isa))
