@@ -98,17 +98,19 @@ class Guest:
                     f'    "run_{k}:\\n"', loads + body, stores + '    "    jr $ra\\n    nop\\n"',
                     '    ".set pop\\n.previous\\n");',
                     f"void run_{k}(unsigned *regs, unsigned *mem);",
-                    f"static unsigned regs_{k}[{len(REGS)}] = {{{', '.join(map(hex, self.init[k]))}}};",
-                    f"static unsigned mem_{k}[{MEM_WORDS}] = {{{', '.join(map(hex, self.mem[k]))}}};",
+                    f"static unsigned regs_{k}[{len(REGS)}] = {{{_list(self.init[k])}}};",
+                    f"static unsigned mem_{k}[{MEM_WORDS}] = {{{_list(self.mem[k])}}};",
                     ""]
         out += ["static void show(const char *kind, unsigned *regs, unsigned *mem)", "{",
                 "    unsigned h = 2166136261u;",
                 f"    for (int i = 0; i < {MEM_WORDS}; i++) h = (h ^ mem[i]) * 16777619u;",
                 "    hal_print(kind);",
-                f"    for (int i = 0; i < {len(REGS)}; i++) {{ hal_putc(' '); hal_print_hex(regs[i], 8); }}",
+                f"    for (int i = 0; i < {len(REGS)}; i++) {{",
+                "        hal_putc(' '); hal_print_hex(regs[i], 8);", "    }",
                 "    hal_putc(' '); hal_print_hex(h, 8); hal_putc('\\n');", "}", "",
                 "int main(void)", "{"]
-        out += [f'    run_{k}(regs_{k}, mem_{k}); show("{k}", regs_{k}, mem_{k});' for k in self.kinds]
+        out += [f'    run_{k}(regs_{k}, mem_{k}); show("{k}", regs_{k}, mem_{k});'
+                for k in self.kinds]
         out += ["    return 0;", "}", ""]
         return "\n".join(out)
 
@@ -124,6 +126,10 @@ class Guest:
                 h = ((h ^ w) * 16777619) & MASK
             lines.append(" ".join([k] + [f"0x{regs[r]:08x}" for r in REGS] + [f"0x{h:08x}"]))
         return "\n".join(lines) + "\n"
+
+
+def _list(values) -> str:
+    return ", ".join(map(hex, values))
 
 
 def _step(sem: tuple, regs: dict, mem: list) -> None:

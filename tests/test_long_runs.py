@@ -47,7 +47,8 @@ def measured(built, tmp_path_factory) -> dict[str, dict]:
     proc = subprocess.run([sys.executable, str(TESTS / "long_runs.py"), "check", str(progress),
                            *(str(path) for _, path in built.values())],
                           capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, f"died on {progress.read_text()}: {proc.returncode} {proc.stderr[-500:]}"
+    assert proc.returncode == 0, \
+        f"died on {progress.read_text()}: {proc.returncode} {proc.stderr[-500:]}"
     return json.loads(proc.stdout)
 
 
@@ -55,12 +56,14 @@ def test_the_model_and_the_generator_agree_on_what_a_run_is():
     g = long_runs.Guest(300, 0x80)
     assert all(len(g.runs[k]) == 300 for k in long_runs.KINDS)
     assert {sem[0] for _, sem in g.runs["mixed"]} >= {"addiu", "sll", "lw", "sw", "mul", "nop"}
-    assert g.source().count(".word") == 300 + sum(asm.startswith(".word") for asm, _ in g.runs["mixed"])
+    mixed_words = sum(asm.startswith(".word") for asm, _ in g.runs["mixed"])
+    assert g.source().count(".word") == 300 + mixed_words
 
 
 def test_undecodable_words_are_what_capstone_cannot_decode():
     import capstone
-    md = capstone.Cs(capstone.CS_ARCH_MIPS, capstone.CS_MODE_MIPS32 | capstone.CS_MODE_LITTLE_ENDIAN)
+    md = capstone.Cs(capstone.CS_ARCH_MIPS,
+                     capstone.CS_MODE_MIPS32 | capstone.CS_MODE_LITTLE_ENDIAN)
     for w in long_runs.UNDECODABLE:
         assert list(md.disasm(w.to_bytes(4, "little"), 0)) == [], hex(w)
 
@@ -118,8 +121,9 @@ def test_the_guard_bypass_guest_runs_everywhere(tmp_path):
     assert json.loads(compare.stdout)["identical_output"] is True
 
 
-@pytest.mark.parametrize("arg, culprit", [(0, "reserved instruction: SPECIAL function 5"),
-                                          (1, "a branch with SPECIAL function 5 in its delay slot")])
+@pytest.mark.parametrize("arg, culprit", [
+    (0, "reserved instruction: SPECIAL function 5"),
+    (1, "a branch with SPECIAL function 5 in its delay slot")])
 def test_a_pmon_word_faults_and_prints_nothing_to_the_host(arg, culprit, tmp_path):
     path = elf("pmon", "mips")
     out = tmp_path / "s.json"

@@ -84,7 +84,10 @@ def test_a_long_straight_block_crashes_raw_unicorn():
     assert not raw_unicorn_survives(UNDECODABLE * 400 + BREAK)     # what capstone cannot read
 
 
-@pytest.mark.parametrize("body", [NOP * 1000, UNDECODABLE * 400, (struct.pack("<I", 0x24420001)) * 1020],
+ADDIU = struct.pack("<I", 0x24420001)             # addiu $v0, $v0, 1
+
+
+@pytest.mark.parametrize("body", [NOP * 1000, UNDECODABLE * 400, ADDIU * 1020],
                          ids=["nop", "undecodable", "addiu"])
 def test_halemu_runs_what_crashes_raw_unicorn(body):
     count, fault = halemu(body + BREAK).split(" ", 1)

@@ -28,7 +28,8 @@ MFTR = 0x41102800                                   # COP0 MFTR, rt 16, rd 5: tw
 
 
 def engine(mips16: bool = False, size: int = 0x10000):
-    from unicorn import UC_ARCH_MIPS, UC_MODE_LITTLE_ENDIAN, UC_MODE_MIPS32, UC_PROT_EXEC, UC_PROT_READ, Uc
+    from unicorn import (UC_ARCH_MIPS, UC_MODE_LITTLE_ENDIAN, UC_MODE_MIPS32, UC_PROT_EXEC,
+                         UC_PROT_READ, Uc)
     from unicorn.mips_const import UC_MIPS_REG_PC
     uc = Uc(UC_ARCH_MIPS, UC_MODE_MIPS32 | UC_MODE_LITTLE_ENDIAN)
     uc.mem_map(BASE, size, UC_PROT_READ | UC_PROT_EXEC)

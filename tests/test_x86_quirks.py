@@ -41,7 +41,8 @@ def test_isolation_reports_the_crash_in_one_line():
     out = subprocess.run([sys.executable, "-m", "hal", "run", str(elf("x87_run", "x86")),
                           "--isolate"], capture_output=True, text=True)
     assert out.returncode == 3
-    assert out.stderr.startswith("hal: error: x87_run on x86: the emulator crashed (signal SIGSEGV)")
+    assert out.stderr.startswith(
+        "hal: error: x87_run on x86: the emulator crashed (signal SIGSEGV)")
 
 
 @pytest.mark.xfail(strict=True, reason="Unicorn 2.1.4's x86 translator leaks temporaries on x87 "
