@@ -34,24 +34,12 @@ def image(guest: str, isa: str):
 
 
 LIBC_TESTS = TESTS / "libc"
-MIPS_GUARD = "instructions in a row without a branch"
 
 
 def c_program(sources, isa: str, options=None, args=(), files=()):
-    """A C library program built and loaded for one ISA, its personality attached.
-
-    The MIPS guard of hal/core/codecheck.py refuses zig's malloc (its
-    getCpuCount has 928 branch-free instructions) until issue 11's part 5
-    replaces the guard: such a program is an expected failure on MIPS until
-    then, and runs, with nothing here to change, once it lands."""
-    from hal.errors import LoadError
+    """A C library program built and loaded for one ISA, its personality attached."""
     from hal.toolchain import programs
     from hal.toolchain.options import DEFAULT
-    try:
-        return programs.resolve([str(s) for s in sources] if isinstance(sources, (list, tuple))
-                                else str(sources), isa, (), None, options or DEFAULT,
-                                tuple(args), tuple(files))[0]
-    except LoadError as e:
-        if isa == "mips" and MIPS_GUARD in str(e):
-            pytest.xfail("the MIPS guard refuses zig's malloc until issue 11 part 5 replaces it")
-        raise
+    return programs.resolve([str(s) for s in sources] if isinstance(sources, (list, tuple))
+                            else str(sources), isa, (), None, options or DEFAULT,
+                            tuple(args), tuple(files))[0]

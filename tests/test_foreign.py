@@ -6,7 +6,7 @@ import lzma
 import struct
 
 import pytest
-from conftest import MIPS_GUARD, TESTS
+from conftest import TESTS
 from test_cli import hal, one_error_line
 
 from hal.core import runner
@@ -43,12 +43,7 @@ def test_its_system_calls_as_strace_shows_them(backend):
 def test_a_glibc_program_runs(backend, tmp_path):
     path = tmp_path / f"hello.{GNU[backend.name]}"
     path.write_bytes(lzma.decompress((FOREIGN / f"hello.{GNU[backend.name]}.xz").read_bytes()))
-    try:
-        image = programs.load(path, args=("one",))
-    except LoadError as e:
-        if backend.name == "mips" and MIPS_GUARD in str(e):
-            pytest.xfail("the MIPS guard refuses glibc's long routines until issue 11 part 5")
-        raise
+    image = programs.load(path, args=("one",))
     result = runner.run(image)
     assert result.output == f"hello from {path.stem} with 1 argument; 1.500\n".encode()
     assert result.exit_code == 0
