@@ -12,6 +12,7 @@ compare`, all in child processes: a regression fails here, and pytest lives.
 from __future__ import annotations
 
 import json
+import struct
 import re
 import subprocess
 import sys
@@ -141,3 +142,30 @@ def test_mips16_code_runs_guarded(tmp_path):
     """Its count is not exact: halemu counts MIPS16 instructions as words."""
     run = _cli("run", str(elf("mips16_run", "mips")))
     assert (run.returncode, run.stdout) == (0, "survived\n"), run.stderr
+
+
+def _longest_straight_run(path: Path) -> int:
+    """The most MIPS32 words in a row, within one page, that end no block."""
+    from hal.arch.mips import translation
+    from hal.core import loader
+    longest = 0
+    for start, code in loader.load(path).code_pages():
+        run = 0
+        for i, (word,) in enumerate(struct.iter_unpack("<I", code)):
+            run = 0 if (start + 4 * i) % translation.PAGE == 0 else run
+            run = 0 if translation.ends_block(word) else run + 1
+            longest = max(longest, run)
+    return longest
+
+
+def test_compiled_unrolled_code_runs_on_every_isa(backend):
+    """Real code as a compiler writes it: SHA-256 with its loops unrolled,
+    which on MIPS has runs of 1,024 instructions without a branch (Unicorn
+    alone dies from about 374).  (The C library's malloc has 928: zig's
+    SmpAllocator.getCpuCount, which test_libc.py's programs run on MIPS.)"""
+    path = elf("unrolled_sha256", backend.name)
+    run = _cli("run", str(path))
+    assert (run.returncode, run.stdout) == (0, "0xba7816bf0x8f01cfea0x414140de0x5dae2223"
+                                               "0xb00361a30x96177a9c0xb410ff610xf20015ad\n")
+    if backend.name == "mips":
+        assert _longest_straight_run(path) == 1024
