@@ -19,8 +19,9 @@ collector paused, so that one measurement does not pay for another's garbage.
 Also: start-up of `hal run hello --isa x86` as a whole process, the speed-up of
 `hal run G --isa all` with --jobs 2 over --jobs 1, the memory of 64 scheduled
 guests, the C library's numbers (bench/libc.py; --no-setup skips timing
-musl's build for four ISAs from nothing, a few minutes), and the debugger's
-numbers (bench/bench_debugger.py).
+musl's build for four ISAs from nothing, a few minutes), the debugger's
+numbers (bench/bench_debugger.py) and what the MIPS code guard costs
+(bench/longrun.py).
 """
 from __future__ import annotations
 
@@ -197,6 +198,8 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from bench_debugger import main as debugger_numbers
     debugger = debugger_numbers(rounds=min(args.rounds, 5))
+    import longrun
+    longrun.report(args.rounds)
     print("\ntargets (issues 6 and 11):")
     for target, measured, met in verdicts:
         print(f"  {'met   ' if met else 'MISSED'} {target:48} {measured}")
