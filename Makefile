@@ -29,6 +29,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench.py
+	$(PY) bench/tour.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

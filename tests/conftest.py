@@ -9,11 +9,23 @@ import pytest
 from hal.core import loader, registry
 from hal.toolchain import build, guests
 
+
 TESTS = Path(__file__).parent
 TEST_GUESTS = TESTS / "guests"
 ISAS = registry.names()
 BUNDLED = guests.standalone()        # guests that run on their own
 PARTNERED = [g for g in guests.names() if g not in BUNDLED]
+
+
+@pytest.fixture(autouse=True)
+def _no_columns(monkeypatch):
+    """Tests compare layouts made for a 120-column file; a COLUMNS from the
+    shell would change every table, since hal honours it on purpose.  Some
+    library in the test process sets COLUMNS=80 in the C environment behind
+    os.environ's back (children saw it, os.environ did not), so it is set
+    and deleted here, which unsets it for real."""
+    monkeypatch.setenv("COLUMNS", "")
+    monkeypatch.delenv("COLUMNS")
 
 
 @pytest.fixture(params=ISAS)

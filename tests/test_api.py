@@ -171,13 +171,13 @@ def test_a_loaded_guest_prints_in_one_line(backend):
 
 
 def test_compare_formats_are_the_renderers():
-    from hal.render import svg, text
+    from hal.render import charts, text
     c = hal.compare("crc32", jobs=1)
     assert c.isas == ISAS and c.identical_output and not c.faulted
     assert c["mips"].retired == hal.run("crc32", isa="mips").retired
     assert json.loads(c.to_json()) == c.to_dict() and c.to_dict()["schema"] == "halemu.compare/1"
     assert c.to_markdown() == text.to_markdown(c) and c.to_csv() == text.to_csv(c)
-    assert c.svg() == svg.mix_chart(c) == c._repr_svg_()
+    assert c.svg() == charts.mix(c) == c._repr_svg_()
     ET.fromstring(c.svg())
     assert "retired instructions" in c.table() and "retired instructions" in c._repr_html_()
     assert repr(c) == "<Comparison crc32 on x86, mips, ppc, alpha: identical output>"

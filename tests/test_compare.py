@@ -9,7 +9,7 @@ from conftest import BUNDLED, ISAS, PARTNERED, TEST_GUESTS, elf, image
 from elftools.elf.elffile import ELFFile
 from test_cli import hal, one_error_line
 
-from hal.core import runner
+from hal.core import registry, runner
 from hal.inspection.compare import SCHEMA, measure
 from hal.inspection.mix import CLASSES, Classifier
 
@@ -193,7 +193,7 @@ def test_terminal_table_has_every_isa_and_a_chart():
     code, out, _ = hal("compare", "hello")
     assert code == 0
     for isa in ISAS:
-        assert f"  {isa:6} " in out      # a bar per ISA
+        assert f"  {registry.get(isa).label:7}" in out      # a bar per ISA (alpha*: a stand-in)
     assert "identical output on all 4 ISAs" in out
 
 
@@ -233,7 +233,7 @@ def test_svg_chart(tmp_path):
     doc = minidom.parse(str(svg))
     titles = [t.firstChild.data for t in doc.getElementsByTagName("title")]
     assert "mips loads: 6 (10.7%)" in titles
-    assert len(titles) == sum(1 for counts in HAND_COUNTED.values() for n in counts.values() if n)
+    assert len(titles) == sum(1 for counts in HAND_COUNTED.values() for _ in counts)
 
 
 def test_user_only_shows_your_code_alone():

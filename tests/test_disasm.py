@@ -6,6 +6,7 @@ import pytest
 from conftest import ISAS, elf, image
 from test_cli import hal, one_error_line
 
+from hal.core import registry
 from hal.inspection.disasm import TRAP_NOTE, listing, static_count
 from hal.inspection.symbols import NoSuchFunction, Program
 
@@ -94,7 +95,7 @@ def test_cli_all_isas_one_after_another():
     code, out, _ = hal("disasm", "hello", "--function", "hal_trap")
     assert code == 0
     headers = [line.split(":")[0] for line in out.splitlines() if line.startswith("hal_trap on")]
-    assert headers == [f"hal_trap on {isa}" for isa in ISAS]
+    assert headers == [f"hal_trap on {registry.get(isa).label}" for isa in ISAS]
     for mnemonic in ("int      0x2e", "syscall", "sc", "ecall"):
         assert f"{mnemonic}  {TRAP_NOTE}" in out
 

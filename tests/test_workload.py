@@ -1,5 +1,6 @@
 """Workload specs and files: good ones parse, bad ones are named precisely."""
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 from test_cli import hal, one_error_line
@@ -65,7 +66,7 @@ def test_schedule_report_is_deterministic(tmp_path):
             "--json", str(tmp_path / "a.json"))
     b = hal("schedule", "fib@mips", "sleepy@x86", "primes@ppc", "--cores", "2",
             "--json", str(tmp_path / "b.json"))
-    assert a == b and a[0] == 0
+    assert a[:2] == b[:2] and a[0] == 0     # stderr names each run's own file
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     data = json.loads((tmp_path / "a.json").read_text())
     assert data["schema"] == 2 and data["policy"] == "rr" and len(data["guest_stats"]) == 3
@@ -77,7 +78,7 @@ def test_schedule_writes_csv_and_svg(tmp_path):
     assert code == 0
     assert (tmp_path / "run.guests.csv").read_text().startswith("guest,label,isa,")
     assert (tmp_path / "run.timeline.csv").read_text().startswith("core,start,end,kind,guest")
-    assert (tmp_path / "run.svg").read_text().startswith("<svg")
+    ET.fromstring((tmp_path / "run.svg").read_text())
     assert "core 0" in out and "legend:" in out
 
 

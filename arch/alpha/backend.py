@@ -22,7 +22,7 @@ MSTATUS_FS, MSTATUS_FS_INITIAL = 0x6000, 0x2000   # FPU state: off, initial, cle
 
 ALPHA = register(Backend(
     name="alpha",
-    title="Alpha-like 64-bit RISC",
+    title="Alpha-like 64-bit RISC, RISC-V RV64IM code",
     isa_id=4,
     core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IM",
     uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,
@@ -62,6 +62,9 @@ ALPHA = register(Backend(
         dwarf_regs=("zero", *GPRS[:31],
                     *(f"ft{i}" for i in range(8)), "fs0", "fs1", *(f"fa{i}" for i in range(8)),
                     *(f"fs{i}" for i in range(2, 12)), *(f"ft{i}" for i in range(8, 12)))),
+    stand_in="runs RISC-V RV64IM code on Unicorn's RISC-V core, so its instructions and counts "
+             "are RISC-V's, not a real Alpha's",
+    pc_relative=("j", "jal", "b*"),     # capstone prints "jal -0x34", "blt a0, a1, 0x24"
     notes=("Unicorn has no Alpha core, so this runs on RISC-V RV64IM without compressed "
            "instructions: like Alpha, fixed 32-bit words, a zero register, no flags, no delay slots"),
 ))

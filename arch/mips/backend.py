@@ -46,6 +46,13 @@ MIPS = register(Backend(
     exceptions={12: "address error (load)", 13: "address error (store)", 16: "debug breakpoint",
                 17: "syscall", 18: "break", 19: "coprocessor unusable",
                 20: "reserved instruction", 21: "arithmetic overflow", 22: "trap"},
+    # Conditional traps (teq, tne, ...) raise "trap" mid-block; clang guards
+    # every division with "teq divisor, $zero, 7" (7: the MIPS ABI's
+    # divide-by-zero break code), since MIPS div itself never faults
+    raisers={22: ("teq", "tne", "tge", "tgeu", "tlt", "tltu",
+                  "teqi", "tnei", "tgei", "tgeiu", "tlti", "tltiu")},
+    fault_notes=((r"^teq \S+, \$zero, 7$", "the compiler's divide-by-zero check (code 7): "
+                  "the divisor is 0, and MIPS div would not fault by itself"),),
     # Coprocessor 1 usable (Unicorn sets CU1), FR=0: 32-bit FPU registers,
     # a double in an even/odd pair, as o32 expects; FCSR 0: round to nearest,
     # every exception masked

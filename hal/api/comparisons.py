@@ -54,10 +54,21 @@ class Comparison(inspection.Comparison):
         from ..render import text
         return text.to_csv(self)
 
-    def svg(self) -> str:
-        """The dynamic mix as stacked bars (what --svg FILE writes)."""
-        from ..render import svg
-        return svg.mix_chart(self)
+    def chart(self, fmt: str = "svg", *, absolute: bool = False) -> str | bytes:
+        """The dynamic mix as stacked bars, one per ISA, for a slide: SVG
+        text or PNG bytes (1920x1080), drawn by matplotlib.  Each part is
+        labelled with its percentage; absolute=True draws the bars to scale
+        (retired instructions), so an ISA retiring half as many shows half a bar."""
+        from ..render import charts
+        return charts.mix(self, fmt, absolute)
+
+    def svg(self, *, absolute: bool = False) -> str:
+        """The mix chart as SVG (what --svg FILE writes)."""
+        return self.chart("svg", absolute=absolute)     # type: ignore[return-value]
+
+    def png(self, *, absolute: bool = False) -> bytes:
+        """The mix chart as PNG (what --png FILE writes)."""
+        return self.chart("png", absolute=absolute)     # type: ignore[return-value]
 
     @property
     def faulted(self) -> bool:

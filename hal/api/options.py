@@ -86,11 +86,14 @@ def echo_stream(echo: BinaryIO | TextIO | None) -> BinaryIO | None:
 
 
 def isa_names(isas: Isas) -> list[str] | None:
-    """The ISA names asked for, in the order given; None for every ISA."""
-    if isas is None or isas == "all":
+    """The ISA names asked for, in the order given; None for every ISA.
+    Names are read in any case ("MIPS", "Alpha")."""
+    if isas is None or (isinstance(isas, str) and isas.strip().lower() == "all"):
         return None
     names = isas.split(",") if isinstance(isas, str) else list(isas)
-    names = [n.strip() for n in names if n.strip()]
+    names = [n.strip().lower() for n in names if n.strip()]
+    if "all" in names:
+        return None
     if not names:
         raise HalError("no ISA named (give a name, several separated by commas, or 'all')")
     return names
@@ -126,7 +129,7 @@ def load(program: Program | Sequence[str | os.PathLike], isa: Isas = None, *,
     from ..toolchain.programs import resolve
     options = options or DEFAULT
     if isinstance(program, Image):
-        if isa not in (None, "all", program.backend.name):
+        if isa_names(isa) not in (None, [program.backend.name]):
             raise HalError(f"{program.path} is a {program.backend.name} ELF file, not {isa}")
         if options != DEFAULT:
             raise HalError(f"{program.path} is already built: build options "

@@ -96,10 +96,22 @@ class Schedule:
         from ..render import text
         return text.write_csv(Path(path), self.metrics)
 
+    def chart(self, fmt: str = "svg", *, shares: bool | None = None) -> str | bytes:
+        """The Gantt chart for a slide, SVG text or PNG bytes (1920x1080),
+        drawn by matplotlib: one row per core, a colour family per ISA and a
+        shade per guest, a time axis in ticks.  Under the shares policy (or
+        shares=True) it also shows the first quanta up close and each
+        guest's run ticks over time, where a 2:1 weight reads as 2:1."""
+        from ..render import charts
+        return charts.gantt(self.metrics, fmt, shares)
+
     def svg(self) -> str:
-        """The Gantt chart: one row per core, one colour per guest (`--svg FILE`)."""
-        from ..render import svg
-        return svg.gantt_chart(self.metrics)
+        """The Gantt chart as SVG (what --svg FILE writes)."""
+        return self.chart("svg")            # type: ignore[return-value]
+
+    def png(self) -> bytes:
+        """The Gantt chart as PNG (what --png FILE writes)."""
+        return self.chart("png")            # type: ignore[return-value]
 
     def __repr__(self) -> str:
         cores = f"{self.cores} core" + ("s" if self.cores != 1 else "")
@@ -140,6 +152,27 @@ class Schedules(Sequence[Schedule]):
     def to_json(self) -> str:
         """What `--json FILE` writes with --compare."""
         return json.dumps(self.to_dict(), indent=1)
+
+    def chart(self, fmt: str = "svg") -> str | bytes:
+        """The policies side by side for a slide (SVG text or PNG bytes):
+        mean utilization, makespan and total ready ticks, one bar per run."""
+        from ..render import charts
+        return charts.policies([s.metrics for s in self], fmt)
+
+    def svg(self) -> str:
+        """The policy comparison as SVG (what --svg FILE writes with --compare)."""
+        return self.chart("svg")            # type: ignore[return-value]
+
+    def png(self) -> bytes:
+        return self.chart("png")            # type: ignore[return-value]
+
+    def to_csv(self) -> str:
+        """One row per run: what --csv NAME.csv writes to NAME.csv with --compare."""
+        from ..render import text
+        return text.policies_csv([s.metrics for s in self])
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
 
     def __repr__(self) -> str:
         runs = ", ".join(f"{s.policy}:{s.cores} {s.makespan:,}" for s in self)

@@ -23,6 +23,17 @@ def console(stderr: bool = False):
     return make(stderr)
 
 
+INPUT_HELP = "file the guest reads as console input [default: stdin, unless it is a terminal]"
+
+
+def input_or_stdin(input_file):
+    """Console input, the same for every command: --input FILE, else stdin
+    when it is a pipe or a file (never a terminal: that would wait for typing)."""
+    if input_file is not None:
+        return input_file
+    return None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer
+
+
 def report_end(result) -> None:
     if result.fault is not None:
         if result.output and not result.output.endswith(b"\n") and sys.stdout.isatty():
@@ -32,12 +43,13 @@ def report_end(result) -> None:
             click.echo(f"  registers: {result.fault.register_dump(result.word_digits)}", err=True)
 
 
-def write_file(path: str, text: str) -> None:
-    """Write a report file; a path we cannot write is bad input, in one line."""
+def write_file(path: str, data: str | bytes) -> None:
+    """Write a report file (text, or bytes for a PNG); a path we cannot write
+    is bad input, in one line."""
     from ..errors import HalError
     try:
-        with open(path, "w") as f:
-            f.write(text)
+        with open(path, "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data)
     except OSError as e:
         raise HalError(f"{path}: cannot write: {e.strerror}") from None
 
@@ -75,3 +87,11 @@ class WithGuestArgs(click.Command):
             ctx.meta["guest_args"] = tuple(args[cut + 1:])
             args = args[:cut]
         return super().parse_args(ctx, args)
+
+
+def say_written(*groups: tuple[str, list]) -> None:
+    """Say on stderr which files were written and what each holds, so that no
+    file appears under a name the user did not give without a word."""
+    said = [f"{', '.join(map(str, files))} ({what})" for what, files in groups if files]
+    if said:
+        click.echo("hal: wrote " + "; ".join(said), err=True)

@@ -10,20 +10,22 @@ from .common import console
 @click.command()
 def isas():
     """List the ISA backends and the real Unicorn core behind each."""
-    from rich.table import Table
+    from rich.text import Text
 
     from ..core import registry
-    t = Table(title="ISA backends")
-    for col in ("ISA", "what it is", "word, byte order", "HAL trap", "instructions", "runs on"):
-        t.add_column(col)
+    from ..render.tables import Column, print_table
+    from ..render.terminal import print_notes
+    rows = []
     for b in registry.backends():
         width = f"fixed {b.insn_width * 8}-bit" if b.insn_width else "1 to 15 bytes"
-        t.add_row(b.name, b.title, f"{b.bits}-bit {b.endian}", b.trap.mnemonic,
-                  width + (", delay slots" if b.delay_slots else ""), b.core)
+        rows.append([b.label, b.title, f"{b.bits}-bit {b.endian}", b.trap.mnemonic,
+                     width + (", delay slots" if b.delay_slots else ""), b.core])
     con = console()
-    con.print(t)
+    print_table(con, "ISA backends", [Column(c, "left") for c in (
+        "ISA", "what it is", "word, byte order", "HAL trap", "instructions", "runs on")], rows)
+    print_notes(con, registry.names())
     for b in registry.backends():
-        con.print(f"[bold]{b.name}[/bold]: {b.notes}")
+        con.print(Text.assemble((b.name, "bold"), f": {b.notes}"))
 
 
 @click.command()
@@ -55,16 +57,12 @@ def syscalls(markdown):
 @click.command()
 def services():
     """List the HAL services a guest can call (guests/include/hal_services.h)."""
-    from rich.table import Table
-
     from ..core.services import SERVICES
-    t = Table(title="HAL services")
-    for col in ("number", "call", "blocking", "what it does"):
-        t.add_column(col)
-    for s in SERVICES:
-        t.add_row(str(s.number), f"{s.returns} hal_{s.name}({', '.join(s.args)})",
-                  "yes" if s.blocking else "", s.doc)
-    console().print(t)
+    from ..render.tables import Column, print_table
+    rows = [[str(s.number), f"{s.returns} hal_{s.name}({', '.join(s.args)})",
+             "yes" if s.blocking else "", s.doc] for s in SERVICES]
+    print_table(console(), "HAL services", [Column(c, "left") for c in (
+        "number", "call", "blocking", "what it does")], rows)
 
 
 @click.command()
@@ -90,8 +88,30 @@ def header(write, check):
 
 @click.command()
 def guests():
-    """List the bundled guest programs."""
+    """List the bundled guest programs, each with what it is for.
+
+    `hal show NAME` prints one's C source."""
+    import textwrap
+
+    from ..render.terminal import columns
     from ..toolchain import guests as g
-    for name in g.names():
-        first = g.source(name).read_text().splitlines()[0]
-        click.echo(f"{name:10} {first.removeprefix('/* ').removesuffix(' */')}")
+    width = columns() or 80
+    names = g.names()
+    pad = max(map(len, names)) + 2
+    for name in names:
+        text = g.description(name)
+        partner = g.partner_workload(name)
+        if partner:
+            text += f" Runs with its partner: hal schedule --workload {partner}."
+        lines = textwrap.wrap(text, max(20, width - pad), break_on_hyphens=False)
+        click.echo(f"{name:{pad}}{lines[0]}")
+        for line in lines[1:]:
+            click.echo(" " * pad + line)
+
+
+@click.command()
+@click.argument("guest")
+def show(guest):
+    """Print a bundled guest's C source (`hal show fib > my.c` to start your own)."""
+    from ..toolchain import guests as g
+    click.echo(g.source(guest).read_text(), nl=False)

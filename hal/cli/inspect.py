@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .common import build_options, make_options
+from .common import INPUT_HELP, build_options, input_or_stdin, make_options
 
 ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
 
@@ -24,13 +24,19 @@ ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
 @click.option("--max-instructions", type=click.IntRange(min=1), default=None,
               help="stop a guest that retires more instructions than this")
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
-              help="file every ISA's run reads as console input (default: none)")
+              help="file every ISA's run reads as console input [default: stdin, unless it is "
+                   "a terminal]")
 @click.option("--svg", "svg_file", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="also write the mix as a bar chart to this SVG file")
+              help="also draw the mix as a bar chart, for slides, to this SVG file")
+@click.option("--png", "png_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="the same chart as a 1920x1080 PNG file")
+@click.option("--absolute", is_flag=True,
+              help="chart bars to scale (retired instructions) instead of each 100%")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="host processes to measure on [default: all cores]")
 @build_options
-def compare(guest, isa, fmt, user_only, max_instructions, input_file, svg_file, jobs, **compiler):
+def compare(guest, isa, fmt, user_only, max_instructions, input_file, svg_file, png_file, absolute,
+            jobs, **compiler):
     """Compare one guest across ISAs: code size, retired instructions, the
     dynamic instruction mix, HAL calls, and whether the outputs agree; with
     your own code's numbers apart from start-up and libraries (--user-only:
@@ -39,17 +45,19 @@ def compare(guest, isa, fmt, user_only, max_instructions, input_file, svg_file, 
     Exits 3 if a guest faulted (its numbers are still shown, counted up to the fault)."""
     from ..api.comparisons import compare as measure
     from ..render import terminal
-    c = measure(guest, isa, input=input_file, max_instructions=max_instructions, jobs=jobs,
-                user_only=user_only, options=make_options(**compiler))
+    c = measure(guest, isa, input=input_or_stdin(input_file), max_instructions=max_instructions,
+                jobs=jobs, user_only=user_only, options=make_options(**compiler))
     if fmt == "table":
         from .common import console
         terminal.print_table(console(), c)
     else:
         rendered = {"json": c.to_json, "csv": c.to_csv, "markdown": c.to_markdown}[fmt]()
         click.echo(rendered, nl=False)
-    if svg_file:
-        from .common import write_file
-        write_file(svg_file, c.svg())
+    for path, kind in ((svg_file, "svg"), (png_file, "png")):
+        if path:
+            from .common import say_written, write_file
+            write_file(path, c.chart(kind, absolute=absolute))
+            say_written(("the instruction mix" + (", to scale" if absolute else ""), [path]))
     for r in c.rows:
         if r.fault:
             click.echo(f"hal: error: {c.guest} on {r.isa}: {r.fault} after {r.retired} instructions",
@@ -110,8 +118,7 @@ def _width(asked: int | None) -> int:
               help="trace only instructions inside this function")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--input", "input_file", type=click.File("rb"), default=None,
-              help="file the guest reads as console input (default: none)")
+@click.option("--input", "input_file", type=click.File("rb"), default=None, help=INPUT_HELP)
 @click.option("--syscalls", is_flag=True,
               help="instead, list a C library program's system calls, as strace does")
 def trace(guest, isa, limit, function, fmt, input_file, syscalls):
@@ -122,13 +129,13 @@ def trace(guest, isa, limit, function, fmt, input_file, syscalls):
     from ..errors import GuestError
     if syscalls:
         from ..api.listings import syscalls as system_calls
-        s = system_calls(guest, isa, input=input_file)
+        s = system_calls(guest, isa, input=input_or_stdin(input_file))
         click.echo(s.text(), nl=False)
         if s.fault:
             click.echo(f"hal: error: {s.guest} on {s.isa}: {s.fault}", err=True)
             sys.exit(GuestError.exit_status)
         return
-    t = follow(guest, isa, limit=limit, function=function, input=input_file)
+    t = follow(guest, isa, limit=limit, function=function, input=input_or_stdin(input_file))
     click.echo(t.to_json() if fmt == "json" else t.text(), nl=False)
     if t.fault:
         click.echo(f"hal: error: {t.guest} on {t.isa}: {t.fault}", err=True)

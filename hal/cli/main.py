@@ -20,7 +20,7 @@ def cli():
     with `hal isas`."""
 
 
-for _command in (info.isas, info.services, info.syscalls, info.guests, info.header,
+for _command in (info.isas, info.services, info.syscalls, info.guests, info.show, info.header,
                  run.build, run.run, run.resume, devices.devices, schedule.schedule,
                  inspect.compare, profile.profile, inspect.disasm, inspect.trace, setup.setup):
     cli.add_command(_command)

@@ -5,8 +5,8 @@ import sys
 
 import click
 
-from .common import (CONSOLE_HELP, GDB_HELP, GDB_WAIT_HELP, ISA_HELP, WithGuestArgs,
-                     build_options, console, make_options, report_end)
+from .common import (CONSOLE_HELP, GDB_HELP, GDB_WAIT_HELP, INPUT_HELP, ISA_HELP, WithGuestArgs,
+                     build_options, console, input_or_stdin, make_options, report_end)
 
 
 @click.command()
@@ -32,11 +32,10 @@ def build(sources, isa, console_via, **compiler):
 @click.option("--memory", default=None,
               help="guest RAM size, e.g. 512K or 4M [default: 1M; a C library program: "
                    "64M of address space, mapped as it asks]")
-@click.option("--input", "input_file", type=click.File("rb"), default=None,
-              help="file the guest reads as console input (default: stdin)")
+@click.option("--input", "input_file", type=click.File("rb"), default=None, help=INPUT_HELP)
 @click.option("--stats", is_flag=True,
-              help="after a single run, print the instruction count, start-up's share (and the "
-                   "system calls made) to stderr")
+              help="print each run's instruction count and HAL calls (one ISA: start-up's "
+                   "share too; a C library program: its system calls) to stderr")
 @click.option("--file", "files", multiple=True, type=click.Path(),
               help="a host file a C library program may open, read-only (arguments after "
                    "-- that name files are readable too)")
@@ -74,7 +73,7 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
     args = click.get_current_context().meta.get("guest_args", ())
     images = load(guest, isa, console=console_via, memory=memory, options=make_options(**compiler),
                   args=args, files=files)
-    stdin = input_file or (sys.stdin.buffer if not sys.stdin.isatty() else None)
+    stdin = input_or_stdin(input_file)
     if gdb_address is not None or gdb_wait:
         if gdb_address is None:
             raise HalError("--gdb-wait goes with --gdb")
@@ -104,6 +103,9 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
     runs = api.run_all(images, input=stdin, jobs=jobs, **limits)
     from ..render.terminal import side_by_side
     side_by_side(console(), runs.runs)
+    if stats:
+        for r in runs:
+            _stats(r)
     sys.exit(runs.status)
 
 

@@ -20,8 +20,13 @@ from .common import GDB_WAIT_HELP, console
               help="per-guest instruction limit")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="write metrics and timeline as JSON")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False),
-              help="write NAME.guests.csv, NAME.cores.csv and NAME.timeline.csv")
-@click.option("--svg", "svg_file", type=click.Path(dir_okay=False), help="write the Gantt chart as SVG")
+              help="write NAME.guests.csv, NAME.cores.csv and NAME.timeline.csv (with --compare: "
+                   "NAME.csv, one row per run, and those three per run as NAME.POLICY-CORES.*.csv)")
+@click.option("--svg", "svg_file", type=click.Path(dir_okay=False),
+              help="write the Gantt chart as SVG (with --compare: the policies side by side, and "
+                   "each run's Gantt chart as NAME.POLICY-CORES.svg)")
+@click.option("--png", "png_file", type=click.Path(dir_okay=False),
+              help="the same pictures as --svg, as 1920x1080 PNG files")
 @click.option("--no-output", is_flag=True, help="do not print the guests' console output")
 @click.option("--memory", default=None,
               help="RAM of each guest, e.g. 256K [default: 1M; a C library program: "
@@ -37,8 +42,8 @@ from .common import GDB_WAIT_HELP, console
                    "HOST is named")
 @click.option("--gdb-wait", is_flag=True, help=GDB_WAIT_HELP)
 def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare_spec,
-             max_instructions, json_file, csv_file, svg_file, no_output, memory, max_output,
-             isolate, gdb_spec, gdb_wait):
+             max_instructions, json_file, csv_file, svg_file, png_file, no_output, memory,
+             max_output, isolate, gdb_spec, gdb_wait):
     """Run several guests, of any ISAs, on emulated cores.
 
     Guests are PROGRAM@ISA (bundled name or .c file) or ELF paths, with
@@ -49,7 +54,7 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
     from ..api import schedules as api
     from ..errors import GuestError
     from ..render import terminal
-    from .common import write_file
+    from .common import say_written, write_file
 
     wl = api.load_workload(workload_file) if workload_file else None
     compare_spec = compare_spec or (wl.settings.get("compare") if wl else None)
@@ -66,21 +71,23 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
         result = api.schedule(guests, policy=policy, **common)
         results = [result]
     con = console()
-    if len(results) == 1:
+    if not compare_spec:
         terminal.print_report(con, results[0].metrics, outputs=not no_output)
     else:
         terminal.compared_schedules(con, [s.metrics for s in results])
     if json_file:
         write_file(json_file, result.to_json())
+        say_written(("metrics and timeline" + (" of every run" if compare_spec else ""),
+                     [json_file]))
     if csv_file:
-        for s in results:
-            s.write_csv(_suffixed(csv_file, s.metrics, len(results)))
-    if svg_file:
-        for s in results:
-            write_file(_suffixed(svg_file, s.metrics, len(results)), s.svg())
+        _write_csv(csv_file, result, results, bool(compare_spec))
+    for path, kind in ((svg_file, "svg"), (png_file, "png")):
+        if path:
+            _write_pictures(path, kind, result, results, bool(compare_spec))
     stuck = [s for s in results if s.deadlock]
     if stuck:           # after the report: every guest's output and statistics are kept
-        where = "" if len(results) == 1 else f"{stuck[0].policy} on {stuck[0].cores} cores: "
+        from ..render.text import plural
+        where = "" if not compare_spec else f"{stuck[0].policy} on {plural(stuck[0].cores, 'core')}: "
         raise GuestError(where + stuck[0].deadlock)
     raise SystemExit(3 if any(s.faulted for s in results) else 0)
 
@@ -100,10 +107,34 @@ def _debugged(guests, spec, wait, compare_spec, policy, common):
     return debug_schedule(guests, guest=name, gdb=address, wait=wait, policy=policy, **common)
 
 
-def _suffixed(path: str, m: dict, runs: int) -> str:
-    """With several runs, one file per policy: out.svg -> out.rr-2.svg."""
-    if runs == 1:
-        return path
+def _write_csv(path: str, result, results: list, compared: bool) -> None:
+    from pathlib import Path
+
+    from .common import say_written, write_file
+    if not compared:
+        say_written(("guests, cores, timeline", result.write_csv(path)))
+        return
+    write_file(path, result.to_csv())
+    per_run = [p for s in results for p in s.write_csv(_suffixed(path, s.metrics))]
+    say_written(("one row per run", [Path(path)]),
+                ("each run's guests, cores and timeline", per_run))
+
+
+def _write_pictures(path: str, kind: str, result, results: list, compared: bool) -> None:
+    from .common import say_written, write_file
+    if not compared:
+        write_file(path, result.chart(kind))
+        say_written(("the Gantt chart", [path]))
+        return
+    write_file(path, result.chart(kind))
+    gantts = [_suffixed(path, s.metrics) for s in results]
+    for s, name in zip(results, gantts):
+        write_file(name, s.chart(kind))
+    say_written(("the policies side by side", [path]), ("each run's Gantt chart", gantts))
+
+
+def _suffixed(path: str, m: dict) -> str:
+    """One file per run of --compare: out.svg -> out.rr-2.svg."""
     from pathlib import Path
     p = Path(path)
     return str(p.with_name(f"{p.stem}.{m['policy']}-{m['cores']}{p.suffix}"))

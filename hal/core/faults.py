@@ -50,11 +50,13 @@ def disassemble_at(backend: Backend, uc, pc: int) -> str:
     except Exception:
         return "?? (no memory there)"
     for insn in decoder(backend).disasm(code, pc, 1):
-        return f"{insn.mnemonic} {insn.op_str}".strip()
+        return backend.instruction_text(insn.address, insn.mnemonic, insn.op_str)
     return "(bytes " + code.hex(" ") + ")"
 
 
 def capture(backend: Backend, uc, reason: str, address: int | None = None) -> Fault:
     pc = uc.reg_read(backend.reg(backend.regs.pc))
     regs = tuple((r, uc.reg_read(backend.reg(r))) for r in backend.regs.dump)
-    return Fault(reason, pc, disassemble_at(backend, uc, pc), address, regs)
+    instruction = disassemble_at(backend, uc, pc)
+    note = backend.fault_note(instruction)
+    return Fault(f"{reason}: {note}" if note else reason, pc, instruction, address, regs)

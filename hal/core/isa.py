@@ -8,6 +8,7 @@ it; nothing under hal/ ever branches on an ISA's name.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Literal
@@ -137,6 +138,21 @@ class Backend:
     fpu: Fpu = Fpu()
     abi: CallingConvention | None = None
     notes: str = ""
+    # Not the ISA its name says but a stand-in for it: what really runs, in
+    # words.  Tables then mark the name ("alpha*") and say this under them, so
+    # nobody reads a stand-in's counts as the real ISA's.
+    stand_in: str = ""
+    # Mnemonics whose last operand capstone prints as an offset from the
+    # instruction, where the other cores print the target's address ("b*" is
+    # a prefix); listings, traces and fault reports show the address.
+    pc_relative: tuple[str, ...] = ()
+    # Exceptions an instruction raises in the middle of its block (a MIPS
+    # conditional trap), by Unicorn interrupt number -> the mnemonics that
+    # raise them; the core leaves no PC behind, so the report finds the culprit.
+    raisers: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # What a fault at an instruction means, for a student: (regular
+    # expression on "mnemonic operands", words), the first match wins.
+    fault_notes: tuple[tuple[str, str], ...] = ()
 
     def __repr__(self) -> str:      # the dataclass's own would print every table above
         return f"<Backend {self.name}: {self.title}>"
@@ -194,3 +210,24 @@ class Backend:
 
     def exception_name(self, number: int) -> str:
         return self.exceptions.get(number, f"exception #{number}")
+
+    @property
+    def label(self) -> str:
+        """The name as tables show it: a stand-in's carries a star ("alpha*")."""
+        return self.name + "*" if self.stand_in else self.name
+
+    def instruction_text(self, address: int, mnemonic: str, op_str: str) -> str:
+        """"mnemonic operands" as a listing shows them, a pc-relative branch
+        target as the address it lands on (what the other cores print)."""
+        if op_str and any(mnemonic == m or (m.endswith("*") and mnemonic.startswith(m[:-1]))
+                          for m in self.pc_relative):
+            found = re.search(r"(-?)(0x[0-9a-f]+|\d+)$", op_str)
+            if found:
+                offset = int(found.group(2), 0) * (-1 if found.group(1) else 1)
+                op_str = op_str[:found.start()] + f"{(address + offset) & self.word_mask:#x}"
+        return f"{mnemonic} {op_str}".strip()
+
+    def fault_note(self, instruction: str) -> str:
+        """What a fault at this instruction means, in words ("" if nothing to add)."""
+        return next((words for pattern, words in self.fault_notes
+                     if re.search(pattern, instruction)), "")

@@ -188,7 +188,8 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
         elif not memory.in_ram(vaddr, memsz):
             raise LoadError(
                 f"{path}: segment {i} at {vaddr:#x}..{vaddr + memsz:#x} lies outside guest memory "
-                f"({memory.ram_base:#x}..{memory.ram_end:#x})")
+                f"({memory.ram_base:#x}..{memory.ram_end:#x}, {memory.size >> 10}K of RAM)"
+                + _more_memory(memory, vaddr + memsz))
         segments.append(Segment(vaddr, blob[off:off + filesz], memsz, ph["p_flags"]))
     if not segments:
         raise LoadError(f"{path}: no loadable segments")
@@ -239,3 +240,17 @@ def _phdr_address(headers, phoff: int) -> int | None:
         if ph["p_type"] == "PT_LOAD" and ph["p_offset"] <= phoff < ph["p_offset"] + ph["p_filesz"]:
             return ph["p_vaddr"] + phoff - ph["p_offset"]
     return None
+
+
+def _more_memory(memory: MemoryMap, end: int) -> str:
+    """A hint at the --memory that would hold a segment ending at `end`, if any would."""
+    from .memmap import MAX_MEMORY, RAM_BASE
+    if end <= RAM_BASE:
+        return ""
+    need = end - RAM_BASE + (64 << 10)          # and room for a stack
+    size = 1 << 20
+    while size < need:
+        size *= 2
+    if size > MAX_MEMORY:
+        return f"; even the most RAM --memory gives ({MAX_MEMORY >> 20}M) would not hold it"
+    return f"; give the guest more RAM with --memory {size >> 20}M"

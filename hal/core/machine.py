@@ -252,7 +252,7 @@ class Machine:
                 self._halt(Stop.LIMIT, str(e))
             return
         if intno != b.trap.interrupt:
-            self._uncount_rest_of_block(raised=True)
+            self._uncount_rest_of_block(raised=True, raisers=b.raisers.get(intno, ()))
             self._halt(Stop.FAULTED, b.exception_name(intno))
             return
         number = uc.reg_read(self._service)
@@ -340,7 +340,7 @@ class Machine:
         return on_code_page and not any(s.executable and s.vaddr <= pc < s.vaddr + s.memsz
                                         for s in segs)
 
-    def _uncount_rest_of_block(self, raised: bool = False) -> None:
+    def _uncount_rest_of_block(self, raised: bool = False, raisers: tuple[str, ...] = ()) -> None:
         """A fault stops a block part-way: count only the instructions before it,
         and leave the PC on the faulting instruction for the report.
 
@@ -348,7 +348,8 @@ class Machine:
         to nowhere, on its target, outside the block).  Exceptions an
         instruction `raised` (break, trap, int3) end their block, and some cores
         move the PC past or away from them: then the culprit is the block's
-        last instruction."""
+        last instruction, or, for an exception only some mnemonics raise (a
+        MIPS conditional trap mid-block), the last of those in the block."""
         counter = self.counter
         address, size, n = counter.last_block
         if not n:
@@ -357,10 +358,20 @@ class Machine:
         if not address <= pc < address + max(size, 1):     # an empty block holds its PC
             if not raised:
                 return
-            pc = counter.sizer.last_instruction(self.uc, address, size)
+            pc = self._raiser(address, size, raisers) if raisers else None
+            if pc is None:
+                pc = counter.sizer.last_instruction(self.uc, address, size)
             self.uc.reg_write(self._pc, pc)
         counter.retired -= n - counter.sizer.count(self.uc, address, pc - address)
         counter.forget_last_block()
+
+    def _raiser(self, address: int, size: int, mnemonics: tuple[str, ...]) -> int | None:
+        """The address of the block's last instruction with one of these mnemonics."""
+        from .decoders import decoder
+        code = bytes(self.uc.mem_read(address, size))
+        found = [a for a, _, m, _ in decoder(self.backend).disasm_lite(code, address)
+                 if m in mnemonics]
+        return found[-1] if found else None
 
 
 def _protect(uc, image, guard: CodeGuard | None = None) -> list[tuple[int, int]]:

@@ -42,9 +42,10 @@ def names() -> list[str]:
 
 
 def get(name: str) -> Backend:
+    """The backend of this name, in any case ("mips", "MIPS")."""
     _load_all()
     try:
-        return _BACKENDS[name]
+        return _BACKENDS[name.lower()]
     except KeyError:
         raise HalError(f"unknown ISA '{name}' (supported: {', '.join(names())})") from None
 

@@ -145,7 +145,8 @@ def instructions(program: Program, function: Function) -> list[Instruction]:
     classify = Classifier(b).classify
     out = []
     for i in disassembler(b, detail=True).disasm(program.code(function), function.start):
-        text = f"{i.mnemonic} {i.op_str}".strip()
+        text = b.instruction_text(i.address, i.mnemonic, i.op_str)     # branch targets absolute
+        operands = text[len(i.mnemonic):].strip()
         note = ""
         if i.id == 0:
             note = "(padding)"
@@ -153,14 +154,14 @@ def instructions(program: Program, function: Function) -> list[Instruction]:
             note = TRAP_NOTE
         elif classify(i) in ("calls", "branches"):
             note = target_note(program, i, function)
-        out.append(Instruction(i.address, bytes(i.bytes), i.mnemonic, i.op_str, note))
+        out.append(Instruction(i.address, bytes(i.bytes), i.mnemonic, operands, note))
     return out
 
 
 def heading(program: Program, function: Function, insns: list[Instruction]) -> str:
     b = program.backend
     real = sum(1 for i in insns if not i.padding)
-    return (f"{function.name} on {b.name}: {len(program.code(function))} bytes, {real} "
+    return (f"{function.name} on {b.label}: {len(program.code(function))} bytes, {real} "
             f"instructions ({b.title}; {b.endian}-endian)")
 
 

@@ -108,7 +108,7 @@ class Tracer:
         if found is None:
             text, written = "(bytes " + code.hex(" ") + ")", frozenset()
             for insn in self._md.disasm(code, address, 1):
-                text = f"{insn.mnemonic} {insn.op_str}".strip()
+                text = self.machine.backend.instruction_text(insn.address, insn.mnemonic, insn.op_str)
                 try:
                     written = frozenset(insn.reg_name(r) for r in insn.regs_access()[1])
                 except capstone.CsError:

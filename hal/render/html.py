@@ -10,8 +10,9 @@ from html import escape
 
 from ..core.runner import output_groups
 from ..inspection.compare import Comparison
-from . import svg
-from .text import compare_builds, compare_rows, pct, summary_line
+from . import charts
+from .text import (compare_builds, compare_rows, isa_label, pct, plural, stand_in_notes,
+                   summary_line, verdict)
 
 MAX_SHOWN = 32 << 10          # output bytes shown inline; the rest is on the object
 
@@ -28,6 +29,16 @@ def table(header: list[str], rows: list[list[str]], *, left: int = 1, caption: s
     return (f'<table style="border-collapse:collapse;margin:4px 0">{cap}'
             f"<tr>{cells(header, 'th')}</tr>"
             + "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows) + "</table>")
+
+
+def picture(svg: str) -> str:
+    """An SVG file's text as an <svg> element to put in a page: without its
+    XML prologue, and as wide as the page allows (its viewBox keeps the shape)."""
+    import re
+    svg = svg[svg.index("<svg"):]
+    head, rest = svg.split(">", 1)
+    head = re.sub(r'\s(width|height)="[^"]*"', "", head)
+    return head + ' style="width:100%;max-width:1200px;height:auto">' + rest
 
 
 def pre(text: str, title: str = "") -> str:
@@ -61,27 +72,38 @@ def runs(results) -> str:
     """`hal run --isa all`: counts side by side, then each distinct output once."""
     groups = output_groups(results)
     label = {out: chr(ord("A") + i) for i, (out, _) in enumerate(groups)}
-    rows = [[r.isa, f"{r.retired:,}", str(r.hal_calls), _end(r), label[r.output]] for r in results]
+    rows = [[isa_label(r.isa), f"{r.retired:,}", str(r.hal_calls), _end(r), label[r.output]]
+            for r in results]
     parts = [table(["ISA", "instructions", "HAL calls", "exit", "output"], rows,
-                   caption=f"{results[0].guest} on {len(results)} ISAs")]
+                   caption=f"{results[0].guest} on {plural(len(results), 'ISA')}")]
     for out, isas in groups:
         parts.append(pre(out.decode("utf-8", errors="replace"),
                          f"output {label[out]}: {', '.join(isas)}"))
     parts += [_fault(r.error_line()) for r in results if r.fault]
-    verdict = (f"&#10003; identical output on all {len(results)} ISAs" if len(groups) == 1 else
-               f"&#10007; outputs differ: {len(groups)} versions")
-    parts.append(f"<div><b>{verdict}</b></div>")
+    parts += _verdict(results)
+    parts += _notes([r.isa for r in results])
     return "<div>" + "".join(parts) + "</div>"
+
+
+def _verdict(results) -> list[str]:
+    found = verdict(results)
+    return [] if found is None else [f"<div><b>{escape(found[1])}</b></div>"]
+
+
+def _notes(isas) -> list[str]:
+    return [f'<div style="color:#555">{escape(n)}</div>' for n in stand_in_notes(isas)]
 
 
 def comparison(c: Comparison) -> str:
     """`hal compare`: the table, then the mix as a bar chart."""
     rows = [[label, *cells] for label, cells in compare_rows(c)]
-    title = f"{c.guest} on {len(c.rows)} ISA" + ("s" if len(c.rows) > 1 else "")
+    title = f"{c.guest} on {plural(len(c.rows), 'ISA')}"
     title += ": your code only" if c.user_only else ""
-    parts = [table(["", *(r.isa for r in c.rows)], rows, caption=title), svg.mix_chart(c)]
+    parts = [table(["", *(isa_label(r.isa) for r in c.rows)], rows, caption=title),
+             *_notes([r.isa for r in c.rows]), picture(charts.mix(c))]
     parts += [f'<div style="font-size:smaller">{escape(line)}</div>' for line in compare_builds(c)]
     parts += [_fault(f"{r.isa}: {r.fault}") for r in c.rows if r.fault]
+    parts += _verdict(c.rows)
     return "<div>" + "".join(parts) + "</div>"
 
 
@@ -112,7 +134,7 @@ def schedule(m: dict, *, outputs: bool = True) -> str:
     parts = [f"<div><b>{escape(summary_line(m))}</b></div>",
              f"<div>policy {escape(m['policy'])}: {escape(m['policy_description'])}; quantum "
              f"{m['quantum'] or 'none'}, switch cost {m['switch_cost']} ticks</div>",
-             svg.gantt_chart(m),
+             picture(charts.gantt(m)),
              table(["core", "busy", "idle", "switch", "utilization"], cores, left=0, caption="cores"),
              table(["guest", "retired", "ready", "limited", "blocked", "done at", "slices", "migr.",
                     "cores", "end"], guests, caption="guests")]
@@ -135,5 +157,5 @@ def schedules(ms: list[dict]) -> str:
     parts = [table(["policy", "cores", "makespan", "mean utilization", "total ready",
                     "total limited", "migrations", "throughput"], rows,
                    caption="the same workload under each policy")]
-    parts += [svg.gantt_chart(m) for m in ms]
+    parts += [picture(charts.policies(ms))] + [picture(charts.gantt(m)) for m in ms]
     return "<div>" + "".join(parts) + "</div>"

@@ -8,6 +8,7 @@ of a schedule), never from live machines, so they can be re-drawn from JSON.
 from __future__ import annotations
 
 import io
+import os
 import sys
 
 from rich.console import Console
@@ -17,17 +18,40 @@ from rich.text import Text
 from ..core.runner import output_groups
 from ..inspection.compare import Comparison
 from ..inspection.mix import CLASSES, LABELS
-from .text import compare_builds, compare_rows, pct, summary_line, wrapped
+from .tables import Column, print_table as fitted_table
+from .text import (compare_builds, compare_rows, isa_label, pct, plural, stand_in_notes,
+                   summary_line, verdict, wrapped)
 
 WIDTH = 120          # columns when not on a terminal: files and tests see one layout
 
 
 def console(stderr: bool = False) -> Console:
-    """The console `hal` draws on: the terminal's width on a terminal, else
-    WIDTH columns without colour, so output to files is the same every time."""
+    """The console `hal` draws on: COLUMNS wide if that is set (on a terminal
+    or not: `COLUMNS=80 hal ... > file` lays out for an 80-column projector),
+    else the terminal's width, else WIDTH columns without colour, so output
+    to files is the same every time."""
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else WIDTH
+    width = columns() or (None if stream.isatty() else WIDTH)
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def columns() -> int | None:
+    """COLUMNS from the environment, if it is a sensible width."""
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and 20 <= int(value) <= 1000 else None
+
+
+def print_notes(console, isas) -> None:
+    """What a starred ISA name means, under a table that shows one."""
+    for note in stand_in_notes(isas):
+        console.print(Text(note, style="dim"))
+
+
+def print_verdict(console, results) -> None:
+    found = verdict(results)
+    if found is not None:
+        ok, line = found
+        console.print(Text(line, style="green" if ok else "yellow"))
 
 
 def as_text(draw, *args, **kwargs) -> str:
@@ -46,25 +70,19 @@ def as_text(draw, *args, **kwargs) -> str:
 def side_by_side(console, results) -> None:
     groups = output_groups(results)
     label = {out: chr(ord("A") + i) for i, (out, _) in enumerate(groups)}
-    t = Table(title=f"{results[0].guest} on {len(results)} ISAs")
-    for col, justify in (("ISA", "left"), ("instructions", "right"), ("HAL calls", "right"),
-                         ("exit", "right"), ("output", "center")):
-        t.add_column(col, justify=justify)
-    for r in results:
-        end = "fault" if r.fault else str(r.exit_code)
-        t.add_row(r.isa, f"{r.retired:,}", str(r.hal_calls), end, label[r.output])
-    console.print(t)
+    columns = [Column("ISA", "left"), Column("instructions"), Column("HAL calls"),
+               Column("exit"), Column("output", "center")]
+    rows = [[isa_label(r.isa), f"{r.retired:,}", str(r.hal_calls),
+             "fault" if r.fault else str(r.exit_code), label[r.output]] for r in results]
+    fitted_table(console, f"{results[0].guest} on {plural(len(results), 'ISA')}", columns, rows)
+    print_notes(console, [r.isa for r in results])
     for out, isas in groups:
-        console.rule(f"output {label[out]}: {', '.join(isas)}", align="left")
+        console.rule(Text(f"output {label[out]}: {', '.join(isas)}"), align="left")
         console.out(out.decode("utf-8", errors="replace"), end="" if out.endswith(b"\n") else "\n")
     for r in results:
         if r.fault:
-            console.print(f"[red]{r.isa}: {r.fault.summary()}[/red]")
-    if len(groups) == 1:
-        console.print(f"[green]✓ identical output on all {len(results)} ISAs[/green]")
-    else:
-        versions = "; ".join(f"{label[o]}: {', '.join(i)}" for o, i in groups)
-        console.print(f"[yellow]✗ outputs differ: {len(groups)} versions ({versions})[/yellow]")
+            console.print(Text(f"{r.isa}: {r.fault.summary()}", style="red"))
+    print_verdict(console, results)
 
 
 # -- `hal compare` ----------------------------------------------------------------
@@ -93,33 +111,36 @@ def bars(r, width: int = BAR_WIDTH) -> list[tuple[str, str, int]]:
 
 
 def print_table(console, c: Comparison) -> None:
-    from rich.table import Table
-    from rich.text import Text
-    title = f"{c.guest} on {len(c.rows)} ISA" + ("s" if len(c.rows) > 1 else "")
-    t = Table(title=title + (": your code only" if c.user_only else ""))
-    t.add_column("")
-    for r in c.rows:
-        t.add_column(r.isa, justify="right")
-    for label, cells in compare_rows(c):
-        t.add_row(label, *cells)
-    console.print(t)
+    columns = [Column("", "left"), *(Column(isa_label(r.isa)) for r in c.rows)]
+    rows = [[label, *cells] for label, cells in compare_rows(c)]
+    title = f"{c.guest} on {plural(len(c.rows), 'ISA')}"
+    fitted_table(console, title + (": your code only" if c.user_only else ""), columns, rows)
+    print_notes(console, [r.isa for r in c.rows])
+    width = max(10, min(BAR_WIDTH, console.width - 10))
     whose = "your code's" if c.user_only else "all"
     console.print(f"instruction mix (each bar is 100% of {whose} retired instructions):")
     for r in c.rows:
-        line = Text(f"  {r.isa:6} ")
-        for k, mark, n in bars(r.user if c.user_only and r.user is not None else r):
+        line = Text(f"  {isa_label(r.isa):7}")
+        for k, mark, n in bars(r.user if c.user_only and r.user is not None else r, width):
             line.append(mark * n, style=BAR_MARKS[k][1])
         console.print(line)
-    console.print("  " + "  ".join(f"{m}={LABELS[k]}" for k, (m, _) in BAR_MARKS.items()))
-    if c.identical_output:
-        console.print(f"[green]✓ identical output on all {len(c.rows)} ISAs[/green]")
-    else:
-        groups = c.groups
-        versions = "; ".join(f"{g}: {', '.join(i for i in groups if groups[i] == g)}"
-                             for g in dict.fromkeys(groups.values()))
-        console.print(f"[yellow]✗ outputs differ ({versions})[/yellow]")
+    legend = [f"{m}={LABELS[k]}" for k, (m, _) in BAR_MARKS.items()]
+    for line in _wrap("  ", legend, console.width):
+        console.print(line)
+    print_verdict(console, c.rows)
     for note in wrapped(compare_builds(c), console.width):
         console.print(Text(note))
+
+
+def _wrap(indent: str, items: list[str], width: int) -> list[str]:
+    """Items two spaces apart, on as many lines as the width needs."""
+    lines, line = [], indent
+    for item in items:
+        if line.strip() and len(line) + 2 + len(item) > width:
+            lines.append(line)
+            line = indent
+        line += ("  " if line.strip() else "") + item
+    return lines + [line]
 
 
 # -- `hal profile` ----------------------------------------------------------------
@@ -164,43 +185,57 @@ def _symbol(gid: int) -> str:
     return SYMBOLS[gid % len(SYMBOLS)]
 
 
+def guest_label(g: dict) -> str:
+    """A scheduled guest's label, its ISA starred when it is a stand-in."""
+    return g["label"] + ("*" if isa_label(g["isa"]) != g["isa"] else "")
+
+
+def ready_share(g: dict, makespan: int) -> str:
+    """%RDY as ESX shows it: the share of the guest's life spent ready to run
+    but waiting for a core (its life ends at completion, or at the makespan)."""
+    life = g["completion"] if g["completion"] is not None else makespan
+    return pct(g["ready"], life)
+
+
 def print_report(console, m: dict, *, outputs: bool = True, width: int | None = None) -> None:
-    console.print(f"[bold]{summary_line(m)}[/bold]")
-    console.print(f"policy {m['policy']}: {m['policy_description']}; quantum "
-                  f"{m['quantum'] or 'none'}, switch cost {m['switch_cost']} ticks")
-    cores = Table(title="cores")
-    for col in ("core", "busy", "idle", "switch", "utilization"):
-        cores.add_column(col, justify="right")
-    for c in m["core_stats"]:
-        cores.add_row(str(c["core"]), f"{c['busy']:,}", f"{c['idle']:,}", f"{c['switch']:,}",
-                      pct(c["utilization"]))
-    console.print(cores)
-    guests = Table(title="guests")
-    for col in ("", "guest", "retired", "ready", "limited", "blocked", "done at", "slices",
-                "migr.", "cores", "end"):
-        guests.add_column(col, justify="left" if col in ("", "guest", "cores", "end") else "right")
+    console.print(Text(summary_line(m), style="bold"))
+    console.print(Text(f"policy {m['policy']}: {m['policy_description']}; quantum "
+                       f"{m['quantum'] or 'none'}, switch cost {m['switch_cost']} ticks"))
+    fitted_table(console, "cores", [Column(c) for c in ("core", "busy", "idle", "switch",
+                                                        "utilization")],
+                 [[str(c["core"]), f"{c['busy']:,}", f"{c['idle']:,}", f"{c['switch']:,}",
+                   pct(c["utilization"])] for c in m["core_stats"]])
+    columns = [Column("", "left"), Column("guest", "left"), Column("retired"), Column("ready"),
+               Column("%RDY"), Column("limited"), Column("blocked"), Column("done at"),
+               Column("slices"), Column("migr."), Column("cores", "left"), Column("end", "left")]
+    rows = []
     for g in m["guest_stats"]:
         end = ("fault" if g["fault"] else "deadlocked" if g["completion"] is None
                else f"exit {g['exit_code']}")
         done = "-" if g["completion"] is None else f"{g['completion']:,}"
-        guests.add_row(Text(_symbol(g["guest"]), style=COLOURS[g["guest"] % len(COLOURS)]),
-                       g["label"], f"{g['retired']:,}", f"{g['ready']:,}", f"{g['limited']:,}",
-                       f"{g['blocked']:,}", done, str(g["slices"]),
-                       str(g["migrations"]), ",".join(map(str, g["cores"])), end)
-    console.print(guests)
+        rows.append([Text(_symbol(g["guest"]), style=COLOURS[g["guest"] % len(COLOURS)]),
+                     guest_label(g), f"{g['retired']:,}", f"{g['ready']:,}",
+                     ready_share(g, m["makespan"]), f"{g['limited']:,}", f"{g['blocked']:,}", done,
+                     str(g["slices"]), str(g["migrations"]), ",".join(map(str, g["cores"])), end])
+    fitted_table(console, "guests", columns, rows, keep=2)
+    print_notes(console, [g["isa"] for g in m["guest_stats"]])
     gantt(console, m, width)
     for g in m["guest_stats"]:
         if g["fault"]:
-            console.print(f"[red]{g['label']}: {g['fault']}[/red]")
+            console.print(Text(f"{g['label']}: {g['fault']}", style="red"))
     if outputs:
         for g in m["guest_stats"]:
-            console.rule(f"{_symbol(g['guest'])} {g['label']} output", align="left")
+            console.rule(Text(f"{_symbol(g['guest'])} {g['label']} output"), align="left")
             console.out(g["output"], end="" if g["output"].endswith("\n") or not g["output"] else "\n")
 
 
 def gantt(console, m: dict, width: int | None = None) -> None:
-    """One row per core; each cell shows the guest that ran most of its ticks,
-    however few ('x' only switching, '.' idle throughout)."""
+    """One row per core, one column per stretch of time.  A column where
+    guests ran shows one of them, chosen so that over a row each guest shows
+    in proportion to the ticks it ran: the guest whose ticks are least shown
+    so far wins (so a 2:1 share reads 1 1 0 1 1 0, and a guest that ran a
+    column's worth of ticks always shows).  'x' marks a column of switching
+    only, '.' one idle throughout."""
     span = m["makespan"] or 1
     cells = max(20, (width or console.width) - 10)
     rows = {c["core"]: [dict() for _ in range(cells)] for c in m["core_stats"]}
@@ -215,42 +250,51 @@ def gantt(console, m: dict, width: int | None = None) -> None:
     console.print(f"timeline: 0 to {m['makespan']:,} ticks, {span / cells:,.0f} ticks per column")
     for core, row in rows.items():
         line = Text(f"core {core:<3} ")
+        owed: dict[int, float] = {}         # ticks each guest ran but has not been shown for
         for cell in row:
-            if not cell:
-                line.append(".", style="dim")
-                continue
             runs = {k: v for k, v in cell.items() if isinstance(k, int)}
+            for k, v in runs.items():
+                owed[k] = owed.get(k, 0.0) + v
             if runs:
-                key = max(runs, key=lambda k: (runs[k], -k))
+                key = max(runs, key=lambda k: (owed[k], -k))
+                owed[key] -= sum(runs.values())
                 line.append(_symbol(key), style=f"bold {COLOURS[key % len(COLOURS)]}")
             elif "switch" in cell:
                 line.append("x", style="grey50")
             else:
                 line.append(".", style="dim")
         console.print(line)
-    legend = Text("legend: ")
-    for g in m["guest_stats"]:
-        legend.append(f"{_symbol(g['guest'])} {g['label']}  ", style=COLOURS[g["guest"] % len(COLOURS)])
-    legend.append(". idle  x switch", style="dim")
+    items = [Text(f"{_symbol(g['guest'])} {g['label']}", style=COLOURS[g["guest"] % len(COLOURS)])
+             for g in m["guest_stats"]] + [Text(". idle", style="dim"), Text("x switch", style="dim")]
+    legend, used = Text("legend:"), len("legend:")
+    for item in items:
+        if used + 2 + len(item) > console.width:
+            console.print(legend)
+            legend, used = Text("       "), 7
+        legend.append("  ")
+        legend.append_text(item)
+        used += 2 + len(item)
     console.print(legend)
 
 
 def compared_schedules(console, results: list[dict]) -> None:
     """`hal schedule --compare`: each run's summary and Gantt chart, then one row per run."""
     for m in results:
-        console.rule(summary_line(m))
+        console.rule()
+        console.print(Text(summary_line(m), style="bold"))
         gantt(console, m)
     comparison(console, results)
 
 
 def comparison(console, results: list[dict]) -> None:
-    t = Table(title="the same workload under each policy")
-    for col in ("policy", "cores", "makespan", "mean utilization", "total ready", "total limited",
-                "migrations", "throughput"):
-        t.add_column(col, justify="left" if col == "policy" else "right")
-    for m in results:
-        t.add_row(m["policy"], str(m["cores"]), f"{m['makespan']:,}", pct(m["mean_utilization"]),
-                  f"{sum(g['ready'] for g in m['guest_stats']):,}",
-                  f"{sum(g['limited'] for g in m['guest_stats']):,}",
-                  str(sum(g["migrations"] for g in m["guest_stats"])), f"{m['throughput']:.3f}")
-    console.print(t)
+    """One row per run; "total limited" only where some guest has a limit."""
+    limits = any(g["limit"] is not None or g["limited"] for m in results for g in m["guest_stats"])
+    columns = [Column("policy", "left"), *(Column(c) for c in (
+        "cores", "makespan", "mean utilization", "total ready",
+        *(["total limited"] if limits else []), "migr.", "throughput"))]
+    rows = [[m["policy"], str(m["cores"]), f"{m['makespan']:,}", pct(m["mean_utilization"]),
+             f"{sum(g['ready'] for g in m['guest_stats']):,}",
+             *([f"{sum(g['limited'] for g in m['guest_stats']):,}"] if limits else []),
+             str(sum(g["migrations"] for g in m["guest_stats"])), f"{m['throughput']:.3f}"]
+            for m in results]
+    fitted_table(console, "the same workload under each policy", columns, rows)

@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+from ..core.runner import output_groups
 from ..inspection.compare import Comparison, Row
 from ..inspection.mix import CLASSES, LABELS
 
@@ -73,8 +74,62 @@ def wrapped(lines: list[str], width: int) -> list[str]:
     return out
 
 
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """'1 core', '3 cores' (`many` for nouns that add more than an s)."""
+    return f"{n:,} {noun if n == 1 else many or noun + 's'}"
+
+
+def every(n: int, noun: str = "ISA") -> str:
+    """'both ISAs', 'all 4 ISAs'."""
+    return f"both {noun}s" if n == 2 else f"all {n} {noun}s"
+
+
+def isa_label(name: str) -> str:
+    """An ISA's name as tables show it: a stand-in's carries a star ("alpha*")."""
+    from ..core import registry
+    from ..errors import HalError
+    try:
+        return registry.get(name).label
+    except HalError:
+        return name
+
+
+def stand_in_notes(names) -> list[str]:
+    """One line for each stand-in among these ISAs, saying what its star means."""
+    from ..core import registry
+    seen = dict.fromkeys(names)
+    return [f"{b.label} {b.stand_in}" for b in registry.backends()
+            if b.stand_in and b.name in seen]
+
+
+def verdict(results) -> tuple[bool, str] | None:
+    """Whether runs of one guest on several ISAs printed the same, in one line
+    (None for a single ISA: nothing to compare).  `results` have isa, output
+    and fault; a faulted run's output stops at its fault, so it is no
+    evidence of portability and is never counted as agreeing."""
+    if len(results) < 2:
+        return None
+    faulted = [r.isa for r in results if r.fault]
+    ran = [r for r in results if not r.fault]
+    if len(faulted) == len(results):
+        return False, f"✗ {every(len(results))} faulted: no output to compare"
+    head = f"✗ faulted on {', '.join(faulted)}" if faulted else ""
+    groups = output_groups(ran)
+    if len(ran) == 1:
+        return False, f"{head}; only {ran[0].isa} ran to its end"
+    where = f"the other {plural(len(ran), 'ISA')}" if faulted else every(len(ran))
+    if len(groups) == 1:
+        if not faulted:
+            return True, f"✓ identical output on {where}"
+        return False, f"{head}; identical output on {where}"
+    label = {out: chr(ord("A") + i) for i, (out, _) in enumerate(output_groups(results))}
+    versions = "; ".join(f"{label[o]}: {', '.join(i)}" for o, i in groups)
+    differ = f"outputs differ: {len(groups)} versions ({versions})"
+    return False, f"{head}; {differ}" if faulted else f"✗ {differ}"
+
+
 def summary_line(m: dict) -> str:
-    return (f"{m['policy']} on {m['cores']} cores: makespan {m['makespan']:,} ticks, "
+    return (f"{m['policy']} on {plural(m['cores'], 'core')}: makespan {m['makespan']:,} ticks, "
             f"mean utilization {pct(m['mean_utilization'])}, "
             f"throughput {m['throughput']:.3f} instructions/tick")
 
@@ -159,7 +214,7 @@ def to_csv(c: Comparison) -> str:
 def to_markdown(c: Comparison) -> str:
     isas = [r.isa for r in c.rows]
     title = f"{c.guest} (your code only)" if c.user_only else c.guest
-    lines = [f"| {title} | " + " | ".join(f"`{i}`" for i in isas) + " |",
+    lines = [f"| {title} | " + " | ".join(f"`{isa_label(i)}`" for i in isas) + " |",
              "|---|" + "---:|" * len(isas)]
     lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in compare_rows(c)]
     notes = compare_builds(c)
@@ -167,7 +222,7 @@ def to_markdown(c: Comparison) -> str:
         head, items = (notes[0], notes[1:]) if notes[0].startswith("built with") else \
             ("built", notes)
         lines += ["", head + ":", ""] + [f"- {n.strip()}" for n in items]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + "".join(f"\n{n}\n" for n in stand_in_notes(isas))
 
 
 def write_csv(path: str | Path, m: dict) -> list[Path]:
@@ -257,4 +312,22 @@ def profile_csv(p) -> str:
                         f"{f.retired / q.retired:.6f}" if q.retired else "", f.inlined,
                         " ".join(f.inlined_into), q.retired, compiler_name(q.build),
                         q.build.get("opt") or "", flags])
+
+
+def policy_rows(ms: list[dict]) -> list[dict]:
+    """One row per run of `hal schedule --compare`: what its table shows."""
+    return [{"policy": m["policy"], "cores": m["cores"], "makespan": m["makespan"],
+             "mean_utilization": m["mean_utilization"],
+             "total_ready": sum(g["ready"] for g in m["guest_stats"]),
+             "total_limited": sum(g["limited"] for g in m["guest_stats"]),
+             "migrations": sum(g["migrations"] for g in m["guest_stats"]),
+             "throughput": m["throughput"]} for m in ms]
+
+
+def policies_csv(ms: list[dict]) -> str:
+    rows = policy_rows(ms)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
     return out.getvalue()

@@ -54,7 +54,8 @@ class Pinned(Policy):
             g.home = cores[i % len(cores)].id
         self.shared = len(guests) > len(cores)
         if self.shared:
-            self.describe += (f"; {len(guests)} guests on {len(cores)} cores, so guests "
+            on = "one core" if len(cores) == 1 else f"{len(cores)} cores"
+            self.describe += (f"; {len(guests)} guests on {on}, so guests "
                               f"are assigned to cores in turn and never move")
 
     def may_run(self, core, guest):

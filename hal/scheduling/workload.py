@@ -85,7 +85,7 @@ def parse_spec(text: str) -> GuestSpec:
     program, _, isa = head.partition("@")
     if not program:
         raise WorkloadError(f"guest '{text}': no program (write program@isa)")
-    spec = GuestSpec(program, isa or None)
+    spec = GuestSpec(program, isa.lower() or None)       # ISA names in any case
     for item in filter(None, opts.split(",")):
         key, eq, value = item.partition("=")
         if key not in GUEST_KEYS or key in ("program", "isa", "count"):
@@ -139,7 +139,8 @@ def load(path: str | Path) -> Workload:
         count = entry.get("count", 1)
         if not 1 <= count <= 1024:
             raise WorkloadError(f"{where}: 'count' must be 1 to 1024, not {count}")
-        spec = GuestSpec(entry["program"], entry.get("isa"), float(entry.get("weight", 1)),
+        isa = entry["isa"].lower() if "isa" in entry else None    # ISA names in any case
+        spec = GuestSpec(entry["program"], isa, float(entry.get("weight", 1)),
                          float(entry.get("reservation", 0)),
                          None if "limit" not in entry else float(entry["limit"]), entry.get("arg", 0))
         guests += [_validate_guest(where, spec)] * count

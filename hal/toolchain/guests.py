@@ -18,6 +18,20 @@ def source(name: str) -> Path:
     return path
 
 
+def description(name: str) -> str:
+    """What a bundled guest is for: its opening comment, without its name
+    ("fib: ...") or its workload tag, as one paragraph."""
+    import re
+    text = source(name).read_text()
+    found = re.match(r"\s*/\*(.*?)\*/", text, re.S)
+    if not found:
+        return ""
+    words = " ".join(line.strip().lstrip("*").strip() for line in found.group(1).splitlines())
+    words = re.sub(rf"^{re.escape(name)}:\s*", "", " ".join(words.split()))
+    words = re.sub(r"\s*workload:\s*\w+\.?", "", words).strip()
+    return words[:1].upper() + words[1:]
+
+
 def partner_workload(name: str) -> str | None:
     """Guests that talk to other guests name their workload in their opening
     comment ("workload: pipeline"); they cannot run alone."""

@@ -9,7 +9,7 @@ from typing import Sequence, Union
 from ..core import loader, registry
 from ..core.loader import Image
 from ..core.memmap import MemoryMap
-from ..errors import HalError
+from ..errors import HalError, LoadError
 from . import build, guests
 from ..personality import posix
 from .options import DEFAULT, BuildOptions
@@ -61,8 +61,15 @@ def resolve(guest: Guest, isa: str | None, defines: tuple[str, ...] = (),
             raise HalError(f"{path} is a {image.backend.name} ELF file, not {isa}")
         return [image]
     backends = registry.backends() if isa in (None, "all") else [registry.get(isa)]
-    return [load(elf, memory, args, files)
-            for elf in build.build_all(sources_, backends, defines, options)]
+    images = []
+    named = sources_[0] if len(sources_) == 1 else ", ".join(map(str, sources_))
+    for backend, elf in zip(backends, build.build_all(sources_, backends, defines, options)):
+        try:
+            images.append(load(elf, memory, args, files))
+        except LoadError as e:      # name what the user gave, not the build cache's file
+            raise LoadError(str(e).replace(str(elf), f"{named} (built for {backend.name})")) \
+                from None
+    return images
 
 
 def load(path: str | os.PathLike, memory: MemoryMap | None = None, args: tuple[str, ...] = (),
