@@ -22,6 +22,9 @@ command is a thin layer on it, so both give the same numbers:
     hal.trace("hello", isa="ppc", limit=20)
     hal.syscalls("hello.c", isa="mips")   # a C library program's system calls, as strace shows them
     hal.debug("fib", isa="mips", gdb="1234")   # serve gdb-multiarch, reverse execution included
+    hal.snapshot("fib", isa="mips", at=10_000, path="fib.snap").resume()
+    hal.exercise(1).check("answers.toml")      # exercise sheets that check themselves
+    hal.tour().write_html("lesson/")      # the first lesson, as one web page
 
 Names are loaded on first use, so `import hal` (and `hal run`) stays fast.
 """
@@ -42,6 +45,8 @@ _API = {
     "diff": "listings", "Diff": "listings",
     "profile": "profiles", "Profile": "profiles",
     "debug": "debugging", "debug_schedule": "debugging",
+    "snapshot": "runs", "Snapshot": "runs", "isas": "machines", "devices": "machines",
+    "exercises": "lessons", "exercise": "lessons", "tour": "lessons",
 }
 _ERRORS = ("HalError", "BuildError", "LoadError", "GuestError")
 
@@ -50,11 +55,13 @@ __all__ = sorted([*_API, *_ERRORS])
 if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
     from .api.comparisons import Comparison, compare
     from .api.debugging import debug, debug_schedule
+    from .api.lessons import exercise, exercises, tour
     from .api.listings import (Diff, Disassembly, Trace, diff, disasm, syscall_table, syscalls,
                                trace)
+    from .api.machines import devices, isas
     from .api.options import compiler, load
     from .api.profiles import Profile, profile
-    from .api.runs import Run, Runs, build, resume, run, run_all
+    from .api.runs import Run, Runs, Snapshot, build, resume, run, run_all, snapshot
     from .api.schedules import Schedule, Schedules, compare_policies, schedule
     from .errors import BuildError, GuestError, HalError, LoadError
 

@@ -24,7 +24,7 @@ from ..toolchain.options import BuildOptions
 from .options import (DEFAULT_MEMORY, Input, Isas, Program, echo_stream, input_bytes,
                       input_stream, load, positive)
 
-__all__ = ["Run", "Runs", "build", "run", "run_all", "resume"]
+__all__ = ["Run", "Runs", "Snapshot", "build", "run", "run_all", "resume", "snapshot"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -234,6 +234,55 @@ def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = No
         raise HalError("hal.run_all: no guests to run")
     results = run_many(images, jobs=jobs, stdin_data=input_bytes(input), **limits)
     return Runs(images[0].name, tuple(Run.of(r) for r in results))
+
+
+@dataclass(frozen=True, repr=False)
+class Snapshot:
+    """A guest saved part-way by `hal.snapshot`: `path` (None if the guest
+    ended before `at`: then `ended` is its Run), `retired` (instructions when
+    it stopped: the first block boundary at or past `at`) and `output` so far."""
+    guest: str
+    isa: str
+    path: Path | None
+    retired: int
+    output: bytes
+    ended: Run | None = None
+
+    def resume(self, **kwargs) -> Run:
+        """Continue it to its end (`hal.resume`)."""
+        if self.path is None:
+            raise HalError(f"{self.guest} on {self.isa} ended before the snapshot: nothing to resume")
+        return resume(self.path, **kwargs)
+
+    def __repr__(self) -> str:
+        where = f"saved to {self.path}" if self.path else "ended before it: no snapshot"
+        return f"<Snapshot {self.guest} on {self.isa} after {self.retired:,} instructions, {where}>"
+
+
+def snapshot(program: Program, isa: str | None = None, *, at: int, path: str | os.PathLike,
+             input: Input = None, memory: str | int | MemoryMap = DEFAULT_MEMORY,
+             max_instructions: int | None = None, max_output: int | None = None,
+             console: str = "trap", echo: BinaryIO | TextIO | None = None) -> Snapshot:
+    """Run a guest until it has retired `at` instructions (at the first block
+    boundary at or past it) and save it to `path`, as `hal run ...
+    --snapshot-at N --snapshot FILE` does; `hal.resume(path)` continues it.
+    A guest that ends first is not saved (the Snapshot's `ended` says how it ended)."""
+    from ..core import runner
+    from ..safety import snapshot as snapshots
+    positive("at", at)
+    limits = _limits(memory, max_instructions, max_output)
+    images = load(program, isa, console=console, memory=limits["memory"])
+    if len(images) != 1:
+        raise HalError("a snapshot is of one ISA: give isa='NAME'")
+    machine = runner.new_machine(images[0], echo=echo_stream(echo), stdin=input_stream(input),
+                                 **limits)
+    result = runner.finish(machine, until=at)
+    if result is not None:
+        return Snapshot(result.guest, result.isa, None, result.retired, result.output,
+                        Run.of(result))
+    snapshots.save(machine, path)
+    return Snapshot(machine.name, machine.backend.name, Path(path), machine.retired,
+                    machine.console.output)
 
 
 def resume(snapshot: str | os.PathLike, *, input: Input = None,

@@ -12,25 +12,24 @@ def devices():
     in/out, the other ISAs as memory at an address their backend chooses."""
     from rich.text import Text
 
-    from ..core import platform, registry
-    from ..core.console import Console as GuestConsole
+    from ..api.machines import devices as describe
+    from ..api.machines import isas
     from ..render.tables import Column, print_table
     from .common import console
 
-    backends = registry.backends()
-    rows = []
-    for d in platform.make_devices(lambda: 0, GuestConsole()):
-        for i, (offset, reg, what) in enumerate(d.describe()):
-            port = d.port + offset
-            rows.append([d.name if i == 0 else "", reg, str(d.width * 8),
-                         *(platform.where(b, port) for b in backends), what])
+    names = [b.name for b in isas()]
+    found = describe()
+    rows, last = [], None
+    for r in found.registers:
+        rows.append([r.device if r.device != last else "", r.register, str(r.bits),
+                     *(r.where[n] for n in names), r.what])
+        last = r.device
     con = console()
     print_table(con, "Devices behind the HAL (guests/include/hal_devices.h)",
-                [Column(c, "left") for c in ("device", "register", "bits",
-                                             *(b.name for b in backends), "what it does")],
-                rows, keep=2)
-    for b in backends:
-        con.print(Text.assemble((b.name, "bold"), f": {platform.how(b)}"))
+                [Column(c, "left") for c in ("device", "register", "bits", *names,
+                                             "what it does")], rows, keep=2)
+    for n in names:
+        con.print(Text.assemble((n, "bold"), f": {found.how[n]}"))
     con.print("A wrong access (no device at that port, a register that is not there, the wrong "
               "width, a write to a read-only register) faults the guest; a jump into the "
               "device window faults too.")

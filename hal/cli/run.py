@@ -127,19 +127,14 @@ def _stats(result) -> None:
 
 
 def _run_to_snapshot(image, at, path, stdin, limits) -> None:
-    from ..api.options import memory_map
-    from ..core import runner
-    from ..safety import snapshot
-    limits = dict(limits, memory=memory_map(limits["memory"]))
-    machine = runner.new_machine(image, echo=sys.stdout.buffer, stdin=stdin, **limits)
-    result = runner.finish(machine, until=at)
-    if result is not None:
-        report_end(result)
-        click.echo(f"hal: {result.guest} ended after {result.retired} instructions, "
+    from ..api.runs import snapshot
+    saved = snapshot(image, at=at, path=path, input=stdin, echo=sys.stdout.buffer, **limits)
+    if saved.ended is not None:
+        report_end(saved.ended)
+        click.echo(f"hal: {saved.guest} ended after {saved.retired} instructions, "
                    f"before {at}: no snapshot taken", err=True)
-        sys.exit(result.status)
-    snapshot.save(machine, path)
-    click.echo(f"hal: saved {machine.name} on {machine.backend.name} after {machine.retired} "
+        sys.exit(saved.ended.status)
+    click.echo(f"hal: saved {saved.guest} on {saved.isa} after {saved.retired} "
                f"instructions to {path} (continue with: hal resume {path})", err=True)
 
 

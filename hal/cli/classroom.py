@@ -1,0 +1,59 @@
+"""`hal exercise` and `hal tour`: the classroom kit on the command line."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.group()
+def exercise():
+    """Exercise sheets that check their own answers (guests/exercises/).
+
+    Every answer is measured by halemu when asked, from the guests: `show N`
+    prints sheet N, `check N FILE` grades an answer file (exit 1 if any answer
+    is wrong), `answers N` prints the solutions, each with a one-line why."""
+
+
+@exercise.command("list")
+def list_():
+    """List the exercise sheets."""
+    from ..api.lessons import exercises
+    from ..render.tables import Column, print_table
+    from .common import console
+    rows = [[str(s.number), s.title, ", ".join(s.topics), str(len(s.questions))]
+            for s in exercises()]
+    print_table(console(), "exercise sheets (hal exercise show N)",
+                [Column("N"), Column("title", "left"), Column("topics", "left"),
+                 Column("questions")], rows)
+
+
+@exercise.command()
+@click.argument("number")
+def show(number):
+    """Print sheet NUMBER: the questions, a command to try for each, and an
+    answer file to fill in."""
+    from ..api.lessons import exercise as find
+    from ..render.terminal import columns
+    click.echo(find(number).text(min(columns() or 80, 100)), nl=False)
+
+
+@exercise.command()
+@click.argument("number")
+@click.argument("answers", type=click.Path(dir_okay=False))
+def check(number, answers):
+    """Grade ANSWERS (a TOML file: q1 = ..., q2 = ...) against sheet NUMBER:
+    right or wrong per question; exit status 1 if any is wrong."""
+    from ..api.lessons import exercise as find
+    grade = find(number).check(answers)
+    click.echo(grade.text(), nl=False)
+    sys.exit(0 if grade.ok else 1)
+
+
+@exercise.command()
+@click.argument("number")
+def answers(number):
+    """Print sheet NUMBER's answers, measured now, each with a one-line why
+    (an answer file that `hal exercise check` accepts)."""
+    from ..api.lessons import exercise as find
+    click.echo(find(number).answers().text(), nl=False)
