@@ -57,3 +57,38 @@ def answers(number):
     (an answer file that `hal exercise check` accepts)."""
     from ..api.lessons import exercise as find
     click.echo(find(number).answers().text(), nl=False)
+
+
+@click.command()
+@click.option("--no-pause", is_flag=True, help="run every step without waiting for Enter (for scripts)")
+@click.option("--step", "start", type=click.IntRange(1, 4), default=1, show_default=True,
+              help="start at this step (1 portability, 2 devices, 3 comparison, 4 consolidation)")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False),
+              help="write the lesson as one self-contained web page, DIR/index.html, instead")
+def tour(no_pause, start, html_dir):
+    """A guided first lesson in four steps: portability, devices, comparison,
+    consolidation.  Each step explains what to look at, shows the command
+    (type it yourself to repeat it) and its output, in 80 columns; between
+    steps it waits for Enter when run on a terminal."""
+    from ..api.lessons import tour as make
+    from ..render.terminal import console as make_console
+    lesson = make()
+    if html_dir:
+        path = lesson.write_html(html_dir)
+        click.echo(f"hal: wrote {path} (the lesson as one web page: open it in a browser)",
+                   err=True)
+        return
+    con = make_console()
+    width = min(con.width, 80)
+    color = con.is_terminal
+    total = len(lesson.steps)
+    for n in range(start, total + 1):
+        click.echo(lesson.step_text(n, width, color=color), nl=False)
+        if n < total and not no_pause and sys.stdin is not None and sys.stdin.isatty():
+            click.echo(f"\n[Enter: step {n + 1} of {total}, {lesson.steps[n].name}; q: stop] ",
+                       nl=False)
+            answer = sys.stdin.readline()
+            if answer.strip().lower().startswith("q") or not answer:
+                break
+        elif n < total:
+            click.echo()

@@ -23,7 +23,7 @@ def cli():
 for _command in (info.isas, info.services, info.syscalls, info.guests, info.show, info.header,
                  run.build, run.run, run.resume, devices.devices, schedule.schedule,
                  inspect.compare, profile.profile, inspect.disasm, inspect.trace, setup.setup,
-                 classroom.exercise):
+                 classroom.exercise, classroom.tour):
     cli.add_command(_command)
 
 

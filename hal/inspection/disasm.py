@@ -159,10 +159,17 @@ def instructions(program: Program, function: Function) -> list[Instruction]:
 
 
 def heading(program: Program, function: Function, insns: list[Instruction]) -> str:
+    """One line: the function, its ISA, size and count, and what the ISA is."""
+    return " ".join(heading_lines(program, function, insns)).replace("   (", " (")
+
+
+def heading_lines(program: Program, function: Function, insns: list[Instruction]) -> list[str]:
+    """The heading as a listing prints it: what the ISA is on a line of its
+    own, so that listings fit an 80-column terminal."""
     b = program.backend
     real = sum(1 for i in insns if not i.padding)
-    return (f"{function.name} on {b.label}: {len(program.code(function))} bytes, {real} "
-            f"instructions ({b.title}; {b.endian}-endian)")
+    return [f"{function.name} on {b.label}: {len(program.code(function))} bytes, {real} "
+            f"instructions", f"  ({b.title}; {b.endian}-endian)"]
 
 
 def listing(program: Program, function: Function, *, source: bool = False,
@@ -171,7 +178,7 @@ def listing(program: Program, function: Function, *, source: bool = False,
     (convention.Convention) adds its arguments and result under the heading."""
     insns = instructions(program, function)
     width = max((len(i.code) for i in insns), default=1)
-    out = [heading(program, function, insns)]
+    out = heading_lines(program, function, insns)
     if convention is not None:
         out += convention.lines()
     sources = sources or SourceCache()

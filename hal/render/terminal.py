@@ -197,6 +197,13 @@ def ready_share(g: dict, makespan: int) -> str:
     return pct(g["ready"], life)
 
 
+def all_ready(m: dict) -> float:
+    """Ready ticks of every guest over the ticks of all their lives: the run's %RDY."""
+    life = sum(g["completion"] if g["completion"] is not None else m["makespan"]
+               for g in m["guest_stats"])
+    return sum(g["ready"] for g in m["guest_stats"]) / life if life else 0.0
+
+
 def print_report(console, m: dict, *, outputs: bool = True, width: int | None = None) -> None:
     console.print(Text(summary_line(m), style="bold"))
     console.print(Text(f"policy {m['policy']}: {m['policy_description']}; quantum "
@@ -287,13 +294,14 @@ def compared_schedules(console, results: list[dict]) -> None:
 
 
 def comparison(console, results: list[dict]) -> None:
-    """One row per run; "total limited" only where some guest has a limit."""
+    """One row per run; "total limited" only where some guest has a limit;
+    %RDY is the share of all the guests' lives spent ready but waiting."""
     limits = any(g["limit"] is not None or g["limited"] for m in results for g in m["guest_stats"])
-    columns = [Column("policy", "left"), *(Column(c) for c in (
-        "cores", "makespan", "mean utilization", "total ready",
+    columns = [Column("policy:cores", "left"), *(Column(c) for c in (
+        "makespan", "mean utilization", "total ready", "%RDY",
         *(["total limited"] if limits else []), "migr.", "throughput"))]
-    rows = [[m["policy"], str(m["cores"]), f"{m['makespan']:,}", pct(m["mean_utilization"]),
-             f"{sum(g['ready'] for g in m['guest_stats']):,}",
+    rows = [[f"{m['policy']}:{m['cores']}", f"{m['makespan']:,}", pct(m["mean_utilization"]),
+             f"{sum(g['ready'] for g in m['guest_stats']):,}", pct(all_ready(m)),
              *([f"{sum(g['limited'] for g in m['guest_stats']):,}"] if limits else []),
              str(sum(g["migrations"] for g in m["guest_stats"])), f"{m['throughput']:.3f}"]
             for m in results]
