@@ -24,7 +24,8 @@ def multifile(tmp: Path) -> list[Path]:
 
 # Commands that describe halemu itself (tables of ISAs, guests, services): no
 # run, no numbers, nothing for the API to agree on.
-DESCRIBE = {"hal isas", "hal guests", "hal services", "hal syscalls", "hal setup"}
+DESCRIBE = {"hal isas", "hal guests", "hal services", "hal syscalls", "hal setup",
+            "hal show fib", "hal exercise list"}
 
 
 def readme_commands() -> list[str]:
@@ -141,6 +142,12 @@ API = {
     "hal schedule collatz@x86:weight=2 collatz@mips sort@ppc:limit=0.2 --policy shares --cores 1":
         lambda tmp: scheduled(hal.schedule(["collatz@x86:weight=2", "collatz@mips",
                                             "sort@ppc:limit=0.2"], policy="shares", cores=1)),
+    "hal tour": lambda tmp: Expect(hal.tour().text()),
+    "hal tour --html lesson": lambda tmp: Expect("", files={"lesson/index.html": hal.tour().html()}),
+    "hal exercise show 1": lambda tmp: Expect(hal.exercise(1).text()),
+    "hal exercise answers 1": lambda tmp: Expect(hal.exercise(1).answers().text()),
+    "hal exercise check 1 answers.toml": lambda tmp: (lambda g: Expect(g.text(), 0 if g.ok else 1))(
+        hal.exercise(1).check(tmp / "answers.toml")),
     "hal schedule fib@mips sleepy@x86 --json run.json --csv run.csv --svg run.svg":
         lambda tmp: (lambda s: Expect(s.table(), files={
             "run.json": s.to_json(), "run.svg": s.svg(), **csv_files(s, tmp)}))(
@@ -175,6 +182,7 @@ def test_the_command_line_and_the_api_agree(command, tmp_path):
     shutil.copytree(MULTIFILE, tmp_path, dirs_exist_ok=True)
     shutil.copy(ROOT / "tests" / "libc" / "hello.c", tmp_path / "hello.c")
     (tmp_path / "numbers.txt").write_text("1 2 3\n-4 10\n")
+    (tmp_path / "answers.toml").write_text("q1 = true\nq2 = 190\nq3 = 'x86'\nq4 = 5\n")
     (tmp_path / "api").mkdir()
     proc = cli(command, tmp_path)
     assert "Traceback" not in proc.stderr

@@ -142,7 +142,7 @@ class Tour:
 
     def text(self, width: int = WIDTH, start: int = 1) -> str:
         """Every step from `start`, as `hal tour --no-pause` prints them."""
-        return "".join(self.step_text(n, width) for n in range(start, len(self.steps) + 1))
+        return "\n".join(self.step_text(n, width) for n in range(start, len(self.steps) + 1))
 
     def html(self) -> str:
         """The same lesson as one self-contained web page: no file, font or
