@@ -144,3 +144,41 @@ def test_the_browser_check_can_fail(tmp_path):
     assert any("nowhere.png" in e or "ERR_FILE_NOT_FOUND" in e for e in errors)
     assert any("nosuch" in e for e in errors)
     assert non_blank(shot)[0] < 0.02 * 1280 * 1600
+
+
+# -- the lesson is data ------------------------------------------------------------------
+
+
+def test_the_lesson_is_read_from_its_data_file():
+    from hal.classroom import tour
+    assert tour.LESSON.parent.parent.name == "guests"
+    assert [s.name for s in tour.steps(tour.Results())] == \
+        ["portability", "devices", "comparison", "consolidation"]
+
+
+@pytest.mark.parametrize("commands, says", [
+    ('["hal trace hello"]', "the tour cannot show 'hal trace hello'"),
+    ('["hal run hello --isa x86"]', "the tour shows runs side by side: --isa all"),
+    ('["hal disasm hello"]', "the tour shows `hal disasm GUEST --function F [--isa I]`"),
+    ('["hal compare matmul --jobs"]', "--jobs needs a value"),
+])
+def test_a_lesson_with_a_command_the_tour_cannot_show_says_which(tmp_path, commands, says):
+    from hal.classroom import tour
+    from hal.errors import HalError
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text(f'[[step]]\nname = "x"\ntitle = "X"\ntext = "One. Two."\n'
+                      f'commands = {commands}\n')
+    with pytest.raises(HalError, match=re.escape(says)):
+        tour.steps(tour.Results(), lesson)
+
+
+def test_a_lesson_without_steps_or_with_a_missing_key_is_refused(tmp_path):
+    from hal.classroom import tour
+    from hal.errors import HalError
+    lesson = tmp_path / "lesson.toml"
+    lesson.write_text("")
+    with pytest.raises(HalError, match="no \\[\\[step\\]\\]"):
+        tour.steps(tour.Results(), lesson)
+    lesson.write_text('[[step]]\nname = "x"\ntext = "One."\ncommands = []\n')
+    with pytest.raises(HalError, match="needs exactly commands, name, text, title"):
+        tour.steps(tour.Results(), lesson)

@@ -4,15 +4,22 @@ class or a student on their own.
 Each step says in two or three sentences what to look at, shows the `hal`
 command to type (so anyone can repeat it) and what that command prints:
 drawn here by the same API calls and renderers the command uses, so the two
-never differ.  The text fits an 80-column projector terminal; `html()`
+never differ.  The lesson itself (texts and commands) is data, in
+guests/tour/lesson.toml: a teacher may change it without touching code.  The text fits an 80-column projector terminal; `html()`
 gives the same lesson as one self-contained web page, with its pictures
 inlined.  All of it takes a couple of seconds of computing.
 """
 from __future__ import annotations
 
 import io
+import shlex
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
+
+from .. import paths
+from ..errors import HalError
 
 WIDTH = 80                 # columns of a projector terminal: the tour never uses more
 
@@ -61,58 +68,94 @@ class Results:
         return self.get(f"policies {workload} {runs}", lambda: compare_policies(workload, runs))
 
 
-def steps(r: Results) -> list[Step]:
+LESSON = paths.GUESTS / "tour" / "lesson.toml"
+STEP_KEYS = {"name", "title", "text", "commands"}
+
+
+def steps(r: Results, lesson: Path = LESSON) -> list[Step]:
+    """The lesson's steps as guests/tour/lesson.toml writes them, each command
+    made into what draws its output (and its pictures, for the web page)."""
+    try:
+        data = tomllib.loads(lesson.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise HalError(f"{lesson}: cannot read the tour: {e}") from None
+    found = []
+    for n, step in enumerate(data.get("step", []), 1):
+        if set(step) != STEP_KEYS:
+            raise HalError(f"{lesson}: step {n} needs exactly {', '.join(sorted(STEP_KEYS))}")
+        found.append(Step(step["name"], step["title"], " ".join(step["text"].split()),
+                          tuple(command(line, r, lesson) for line in step["commands"])))
+    if not found:
+        raise HalError(f"{lesson}: no [[step]] in the tour")
+    return found
+
+
+def command(line: str, r: Results, lesson: Path = LESSON) -> Command:
+    """One `hal ...` line of the lesson, with what draws its output: the same
+    API call and renderer as the command itself, so the two never differ."""
     from ..render import terminal
+    words = shlex.split(line)
+    verb = words[1] if len(words) > 1 and words[0] == "hal" else None
+    if verb not in SHOWN:
+        raise HalError(f"{lesson}: the tour cannot show {line!r}; it shows "
+                       + ", ".join(f"`hal {v} {SHOWN[v].usage}`" for v in SHOWN))
+    form = SHOWN[verb]
+    args, options = _parse(words[2:], line, lesson)
+    if len(args) != form.arguments or not form.required <= set(options) \
+            or not set(options) <= form.required | form.optional:
+        raise HalError(f"{lesson}: {line!r}: the tour shows `hal {verb} {form.usage}`")
+    if verb == "run":
+        if options["--isa"] != "all":
+            raise HalError(f"{lesson}: {line!r}: the tour shows runs side by side: --isa all")
+        return Command(line, lambda con: terminal.side_by_side(con, r.runs(args[0]).runs))
+    if verb == "disasm":
+        guest, function, isa = args[0], options["--function"], options.get("--isa")
+        return Command(line, lambda con: con.out(r.disasm(guest, function, isa).text(), end=""))
+    if verb == "compare":
+        guest = args[0]
+        return Command(line, lambda con: terminal.print_table(con, r.compare(guest)),
+                       lambda: [("the mix, each bar 100%", r.compare(guest).svg()),
+                                (f"the same to scale (hal compare {guest} --svg mix.svg "
+                                 "--absolute)", r.compare(guest).svg(absolute=True))])
+    workload, runs = options["--workload"], options["--compare"]
+    return Command(line, lambda con: terminal.compared_schedules(
+                       con, [s.metrics for s in r.policies(workload, runs)]),
+                   lambda: [("the policies side by side (--svg FILE with --compare)",
+                             r.policies(workload, runs).svg()),
+                            *((f"{s.policy} on {s.cores} cores: the Gantt chart", s.svg())
+                              for s in r.policies(workload, runs))])
 
-    def side_by_side(guest):
-        return lambda con: terminal.side_by_side(con, r.runs(guest).runs)
 
-    def listing(guest, function, isa=None):
-        return lambda con: con.out(r.disasm(guest, function, isa).text(), end="")
+@dataclass(frozen=True)
+class Form:
+    """The shape of a command the tour can show."""
+    usage: str
+    arguments: int
+    required: frozenset = frozenset()
+    optional: frozenset = frozenset()
 
-    consolidation = ("consolidation", "pinned:8,rr:3")
-    return [
-        Step("portability", "One source, four ISAs",
-             "A guest is written once in C against hal.h and built for four ISAs, as Windows "
-             "NT's one code base ran on x86, MIPS, PowerPC and Alpha. Only the last instruction "
-             "of each HAL call differs: the trap, marked in each ISA's disassembly. The endian "
-             "guest is the exception that proves the rule: PowerPC is big-endian, so the same "
-             "bytes come out in another order.",
-             (Command("hal run hello --isa all", side_by_side("hello")),
-              Command("hal disasm hello --function hal_trap", listing("hello", "hal_trap")),
-              Command("hal run endian --isa all", side_by_side("endian")))),
-        Step("devices", "Devices: port I/O against memory-mapped I/O",
-             "NT's HAL existed mostly to hide how each machine reaches its devices. x86 has a "
-             "separate port space and reaches the UART with in and out; MIPS, PowerPC and Alpha "
-             "map device registers into memory and use ordinary loads and stores (on MIPS, lbu "
-             "and sb at an address built with lui and ori). The same C function, "
-             "hal_uart_putc, becomes both.",
-             (Command("hal disasm echo --function hal_uart_putc --isa x86,mips",
-                      listing("echo", "hal_uart_putc", "x86,mips")),)),
-        Step("comparison", "Comparing ISAs: sizes, counts, the mix",
-             "halemu counts every retired instruction exactly and sorts each into a class. "
-             "x86 needs about half as many instructions as MIPS for the same matrix product, "
-             "because one x86 instruction can load and compute at once; the RISCs spend theirs "
-             "on separate loads, stores and ALU work.",
-             (Command("hal compare matmul",
-                      lambda con: terminal.print_table(con, r.compare("matmul")),
-                      lambda: [("the mix, each bar 100%", r.compare("matmul").svg()),
-                               ("the same to scale (hal compare matmul --svg mix.svg "
-                                "--absolute)", r.compare("matmul").svg(absolute=True))]),)),
-        Step("consolidation", "Consolidation: pinned against shared cores",
-             "A thin layer under many guests lets one machine run them all, as VMware ESX does. "
-             "Pinned, each of the 8 guests owns a core and the sleepers leave theirs idle; "
-             "shared, 3 cores finish nearly as soon at more than twice the utilization. The "
-             "price is waiting: the ticks a guest is ready to run but has no core (total ready; "
-             "as a share of the guests' lives, ESX's %RDY).",
-             (Command("hal schedule --workload consolidation --compare pinned:8,rr:3",
-                      lambda con: terminal.compared_schedules(
-                          con, [s.metrics for s in r.policies(*consolidation)]),
-                      lambda: [("the policies side by side (--svg FILE with --compare)",
-                                r.policies(*consolidation).svg()),
-                               *((f"{s.policy} on {s.cores} cores: the Gantt chart", s.svg())
-                                 for s in r.policies(*consolidation))]),)),
-    ]
+
+SHOWN = {"run": Form("GUEST --isa all", 1, frozenset({"--isa"})),
+         "disasm": Form("GUEST --function F [--isa I]", 1, frozenset({"--function"}),
+                        frozenset({"--isa"})),
+         "compare": Form("GUEST", 1),
+         "schedule": Form("--workload W --compare POLICIES", 0,
+                          frozenset({"--workload", "--compare"}))}
+
+
+def _parse(words: list[str], line: str, lesson: Path) -> tuple[list[str], dict[str, str]]:
+    """A command's words -> (arguments, {--option: value})."""
+    args, options = [], {}
+    it = iter(words)
+    for word in it:
+        if word.startswith("--"):
+            value = next(it, None)
+            if value is None:
+                raise HalError(f"{lesson}: {line!r}: {word} needs a value")
+            options[word] = value
+        else:
+            args.append(word)
+    return args, options
 
 
 @dataclass

@@ -61,7 +61,7 @@ def answers(number):
 
 @click.command()
 @click.option("--no-pause", is_flag=True, help="run every step without waiting for Enter (for scripts)")
-@click.option("--step", "start", type=click.IntRange(1, 4), default=1, show_default=True,
+@click.option("--step", "start", type=click.IntRange(min=1), default=1, show_default=True,
               help="start at this step (1 portability, 2 devices, 3 comparison, 4 consolidation)")
 @click.option("--html", "html_dir", type=click.Path(file_okay=False),
               help="write the lesson as one self-contained web page, DIR/index.html, instead")
@@ -72,7 +72,11 @@ def tour(no_pause, start, html_dir):
     steps it waits for Enter when run on a terminal."""
     from ..api.lessons import tour as make
     from ..render.terminal import console as make_console
+    from ..errors import HalError
     lesson = make()
+    total = len(lesson.steps)
+    if start > total:
+        raise HalError(f"--step {start}: the tour has {total} steps")
     if html_dir:
         path = lesson.write_html(html_dir)
         click.echo(f"hal: wrote {path} (the lesson as one web page: open it in a browser)",
@@ -81,7 +85,6 @@ def tour(no_pause, start, html_dir):
     con = make_console()
     width = min(con.width, 80)
     color = con.is_terminal
-    total = len(lesson.steps)
     for n in range(start, total + 1):
         click.echo(lesson.step_text(n, width, color=color), nl=False)
         if n < total and not no_pause and sys.stdin is not None and sys.stdin.isatty():
