@@ -80,7 +80,8 @@ def test_cli_hal_trap_on_mips_exactly():
     code, out, err = hal("disasm", "hello", "--function", "hal_trap", "--isa", "mips")
     assert (code, err) == (0, "")
     assert out == """\
-hal_trap on mips: 28 bytes, 7 instructions (MIPS32 R4000-style, o32 ABI; little-endian)
+hal_trap on mips: 28 bytes, 7 instructions
+  (MIPS32 R4000-style, o32 ABI; little-endian)
   00010020:  25 10 80 00  move     $v0, $a0
   00010024:  25 20 a0 00  move     $a0, $a1
   00010028:  25 28 c0 00  move     $a1, $a2
