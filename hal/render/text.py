@@ -312,6 +312,7 @@ def profile_csv(p) -> str:
                         f"{f.retired / q.retired:.6f}" if q.retired else "", f.inlined,
                         " ".join(f.inlined_into), q.retired, compiler_name(q.build),
                         q.build.get("opt") or "", flags])
+    return out.getvalue()
 
 
 def policy_rows(ms: list[dict]) -> list[dict]:
