@@ -51,7 +51,10 @@ class Convention:
         """The block `hal disasm --function F` prints under its heading: a small
         table of each argument's place on entry (DWARF) beside the ABI's."""
         scope = "static" if self.static else "global"
-        out = [f"  {self.signature}  ({scope}; ABI {self.abi}; places from DWARF location info)"]
+        about = f"({scope}; ABI {self.abi}; places from DWARF location info)"
+        out = [f"  {self.signature}  {about}"]
+        if len(out[0]) > 80:            # an 80-column terminal: what it is on a line of its own
+            out = [f"  {self.signature}", f"    {about}"]
         rows = [("argument", "type", "on entry", f"{self.abi} puts it", "later in the body")]
         for a in self.args:
             mark = "  <- differs" if a.agrees is False else ""
