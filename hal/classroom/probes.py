@@ -104,6 +104,20 @@ def _snapshot(guest: str, isa: str, at: int):
     return saved, resumed, run(program(guest), isa=isa)
 
 
+@lru_cache(maxsize=None)
+def _conventions(guest: str, function: str, optimize: str | None):
+    from ..api.listings import disasm
+    from ..api.options import compiler
+    options = compiler(optimize=optimize) if optimize else None
+    return disasm(program(guest), function=function, options=options).conventions
+
+
+@lru_cache(maxsize=None)
+def _profile(guest: str):
+    from ..api.profiles import profile
+    return profile(program(guest), jobs=1)
+
+
 def _isas() -> list[str]:
     from ..api.machines import isas
     return [b.name for b in isas()]
@@ -291,6 +305,47 @@ def register(guest: str, function: str, isa: str, find: int, at: str = "entry",
         raise HalError(f"{function} on {isa}: {len(found)} registers hold {find:#x} at its "
                        f"{at} ({', '.join(found) or 'none'}): give the guest a value only one holds")
     return found[0]
+
+
+@probe("guest, function, isa, field (abi|follows_abi|result|arg:NAME|abi:NAME), [optimize]")
+def convention(guest: str, function: str, isa: str, field: str, optimize: str | None = None):
+    """where a function's argument arrives (arg:NAME, from its DWARF location
+    info), where the ABI would put it (abi:NAME), where its result goes, and
+    whether it follows the ABI, as `hal disasm GUEST --function F` shows;
+    optimize ("0".."3", "s") builds at another -O level"""
+    c = _conventions(guest, function, optimize).get(isa)
+    if c is None:
+        raise HalError(f"the debug info does not describe {function} on {isa}")
+    kind, _, name = field.partition(":")
+    if kind in ("arg", "abi") and name:
+        a = next((a for a in c.args if a.name == name), None)
+        if a is None:
+            raise HalError(f"{function} has no argument {name!r} "
+                           f"(it has: {', '.join(x.name for x in c.args) or 'none'})")
+        return a.actual if kind == "arg" else a.expected
+    result = re.search(r" in (\S+)", c.result)
+    values = {"abi": c.abi, "follows_abi": c.follows_abi,
+              "result": result.group(1) if result else c.result}
+    return _field(values, field)
+
+
+@probe("guest, isa, field (retired|category:KEY|share:KEY|function:NAME|inlined_into:NAME), "
+       "KEY one of user, startup, sdk, libc, runtime")
+def profile(guest: str, isa: str, field: str):
+    """one ISA's column of `hal profile GUEST`: a function's own retired
+    instructions, what it was inlined into, or a category's retired
+    instructions (share: in percent of all)"""
+    p = _profile(guest)[isa]
+    kind, _, name = field.partition(":")
+    if kind in ("category", "share"):
+        n = _field(p.by_category, name)
+        return n if kind == "category" else round(100 * n / p.retired, 3)
+    if kind in ("function", "inlined_into"):
+        f = next((f for f in p.functions if f.function == name), None)
+        if f is None:
+            raise HalError(f"no function {name!r} ran in {guest} on {isa}")
+        return f.retired if kind == "function" else ", ".join(f.inlined_into)
+    return _field({"retired": p.retired}, field)
 
 
 @probe("pick (min|max), of (a probe without isa)")
