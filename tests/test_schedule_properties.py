@@ -62,6 +62,16 @@ def test_every_invariant_holds_for_random_workloads(w):
     schedule_invariants.check(metrics.collect(s.run()))
 
 
+def test_sleepers_due_together_wake_in_time_order():
+    """Found by the property test: two sleepers due by the same tick were
+    woken in list order, not in the order of their wake-up times."""
+    cfgs = [GuestConfig("actor@x86", image("actor", "x86"), arg=a)
+            for a in (0, 1, 2565, 45586, 20686203)]
+    s = Scheduler(cfgs, policies.make("pinned"), cores=1, quantum=27, switch_cost=100,
+                  channel_capacity=1)
+    schedule_invariants.check(metrics.collect(s.run()))
+
+
 WORKLOADS = sorted((GUESTS / "workloads").glob("*.toml"))
 
 

@@ -139,7 +139,8 @@ class Scheduler:
             core.clock = t
 
     def _wake_sleepers(self, now: int) -> None:
-        for g in [g for g in self._sleepers if g.wake_at <= now]:
+        for g in sorted((g for g in self._sleepers if g.wake_at <= now),
+                        key=lambda g: (g.wake_at, g.id)):          # in time order
             self._sleepers.remove(g)
             self._make_ready(g, g.wake_at)
             g.machine.complete()
