@@ -21,9 +21,11 @@ def test_null_read_reports_address_pc_and_instruction(isa):
 
 
 @pytest.mark.parametrize("isa", ISAS)
-def test_unknown_service(isa):
+def test_unknown_service_is_reported_at_the_trap(isa):
+    from hal.core import registry
     r = runner.run(image("bad_service", isa))
-    assert r.fault.reason == "unknown HAL service 99"
+    assert r.fault.reason == "unknown HAL service 99"          # no "ran past the end" remark
+    assert r.fault.instruction == registry.get(isa).trap.mnemonic
     assert r.output == b""
 
 
@@ -56,11 +58,16 @@ def test_jump_to_null(isa):
 
 
 @pytest.mark.parametrize("isa", ISAS)
-def test_stack_overflow_faults_below_ram(isa):
+def test_stack_overflow_is_a_named_fault_at_the_guard_page(isa):
+    """The stack meets the unmapped guard page above the guest's data before
+    it can overwrite the guest's globals."""
     r = runner.run(image("recurse", isa), memory=MemoryMap(64 << 10))
-    # the stack runs down over .bss and .data, then meets the write-protected code
-    assert r.fault.reason == "write to read-only memory"
-    assert MemoryMap().ram_base <= r.fault.address < MemoryMap().ram_base + 0x1000
+    assert r.fault.reason.startswith("stack overflow: ")
+    assert r.fault.reason.endswith(" past the end of the stack")
+    img = image("recurse", isa)
+    data_end = max(s.vaddr + s.memsz for s in img.segments)
+    guard = (data_end + 0xFFF) & ~0xFFF
+    assert guard <= r.fault.address < guard + 0x1000
 
 
 @pytest.mark.parametrize("isa", ISAS)
@@ -106,3 +113,47 @@ def test_a_faulting_guest_leaves_others_untouched(isa):
     bad = runner.run(image("null_deref", isa))
     good = runner.run(image("crc32", isa))
     assert bad.fault and good.fault is None and good.exit_code == 0
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_halting_the_cpu_is_named_not_a_jump(isa):
+    """x86 hlt, MIPS wait, RISC-V wfi (PowerPC's 32-bit core knows no wait)."""
+    r = runner.run(image("halt", isa))
+    assert r.output == b"halting\n"
+    if isa == "ppc":
+        assert r.fault.reason == "illegal instruction (emulation assistance)"
+    else:
+        assert r.fault.reason.startswith("halted the CPU: a guest ends with hal_exit")
+        mnemonic = {"x86": "hlt", "mips": "wait", "alpha": "wfi"}[isa]
+        assert r.fault.reason.endswith(f"not with `{mnemonic}`")
+        assert r.fault.instruction == mnemonic
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_console_input_cannot_be_read_over_code(isa):
+    """hal_read respects the guest's own page protections: its code is read-only."""
+    import io
+
+    from hal.core import registry
+    r = runner.run(image("read_over_code", isa), stdin=io.BytesIO(bytes(600)))
+    assert r.fault.reason.startswith("hal_read of 600 bytes writes to read-only memory at address 0x")
+    assert r.fault.instruction == registry.get(isa).trap.mnemonic      # reported at the trap
+    assert r.output == b""
+    quiet = runner.run(image("read_over_code", isa), stdin=io.BytesIO(b""))
+    assert (quiet.output, quiet.exit_code) == (b"read 0\n", 1)     # nothing read, nothing written
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_services_see_the_guard_page_as_the_guest_does(isa):
+    from hal.core.guestmem import GuestMemoryError
+    m = Machine(image("hello", isa))
+    guard = m.guest_memory.guard
+    assert guard is not None
+    with pytest.raises(GuestMemoryError, match="reads the stack's guard page at address"):
+        m.guest_memory.read(guard - 4, 8, "hal_write of 8 bytes")
+    with pytest.raises(GuestMemoryError, match="writes to the stack's guard page"):
+        m.guest_memory.write(guard + 0x800, b"x", "hal_read of 1 bytes")
+    m.guest_memory.write(guard + 0x1000, b"abcd", "hal_read of 4 bytes")    # the stack above is fine
+    assert len(m.guest_memory.ram()) == m.memory.size
+    m.close()
+    assert m.retired == 0

@@ -213,7 +213,7 @@ def test_hostile_guests_end_alone_and_siblings_finish(isa):
         "null_deref": "read from unmapped memory at address 0x0",
         "bad_service": "unknown HAL service 99",
         "jump_null": "jumped to unmapped memory",
-        "recurse": "write to read-only memory",
+        "recurse": "stack overflow: ",
         "spin": "exceeded the instruction limit of 3000000",
         "flood": "console output limit of 4096 bytes exceeded",
         "bad_write": "hal_write of 8 bytes at 0x10 is outside guest RAM",

@@ -50,7 +50,8 @@ PPC = register(PowerPC(
     zig_target="powerpc-freestanding", zig_flags=(),
     libc_target="powerpc-linux-musleabihf",
     exceptions={1: "machine check", 2: "data storage", 3: "instruction storage",
-                5: "alignment", 6: "program (illegal instruction or trap)", 8: "system call"},
+                5: "alignment", 6: "program (illegal instruction or trap)", 8: "system call",
+                96: "illegal instruction (emulation assistance)"},
     # Unicorn starts with MSR.FP clear, so the first fadd raises "FP
     # unavailable"; FE0=FE1=0: FP exceptions never interrupt; FPSCR 0: round
     # to nearest, every exception disabled

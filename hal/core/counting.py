@@ -199,7 +199,7 @@ class NativeCounter:
         if err:
             raise RuntimeError(f"uc_hook_add failed ({err})")
 
-    retired = property(lambda self: self._state.retired,
+    retired = property(lambda self: self._state.retired if self._ptr else self._final,
                        lambda self, v: setattr(self._state, "retired", v))
     stop = property(lambda self: self._state.stop,
                     lambda self, v: setattr(self._state, "stop", v))
@@ -248,7 +248,10 @@ class NativeCounter:
             cap = k
 
     def close(self) -> None:
+        """Free the C side; `retired` keeps its last value."""
         if self._ptr:
+            self._final = self._state.retired
+            self._state = None
             self._lib.hal_counter_free(self._ptr)
             self._ptr = None
 

@@ -15,14 +15,22 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import LoadError
-from . import faults, platform, services
+from . import faults, interrupt, platform, services
 from .codeguard import CodeGuard
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
+from .engine import OutOfMemory, close_engine, new_engine
+from .guestmem import GuestMemory, GuestMemoryError
 from .loader import Image
 from .memmap import DEFAULT_MEMORY, PAGE, STOP_ADDRESS, MemoryMap
 from .personality import Personality
 from .ucfast import FastCore
+
+# Without a limit of its own, a guest stops after this many instructions: a
+# class's runaway loop ends by itself, in about five seconds, with a message
+# that says how to raise it (MARS stops at a step limit in the same spirit).
+# Every bundled guest retires under 3 million; a limit of 0 means none.
+DEFAULT_MAX_INSTRUCTIONS = 1_000_000_000
 
 
 class Stop(enum.Enum):
@@ -45,13 +53,9 @@ class Machine:
     def __init__(self, image: Image, *, name: str | None = None,
                  memory: MemoryMap | None = None, console: Console | None = None,
                  max_instructions: int | None = None, native: bool | None = None):
-        from unicorn import (
-            UC_HOOK_INTR,
-            UC_HOOK_MEM_INVALID,
-            UC_PROT_READ,
-            UC_PROT_WRITE,
-            Uc,
-        )
+        """max_instructions: the most instructions the guest may retire; None
+        for DEFAULT_MAX_INSTRUCTIONS, 0 for no limit at all."""
+        from unicorn import UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UcError
 
         if image.abi != "hal" and image.personality is None:
             raise LoadError(f"{image.path}: a {image.abi} program: its system calls need a "
@@ -63,7 +67,9 @@ class Machine:
         self.name = name or image.name
         self.memory = memory
         self.console = console or Console()
-        self.max_instructions = max_instructions
+        if max_instructions is None:
+            max_instructions = DEFAULT_MAX_INSTRUCTIONS
+        self.max_instructions = max_instructions or None      # None: no limit
         self.extra_ticks = 0             # virtual time that passed without running (sleep)
         self.core_id = 0                 # set by the scheduler
         self.arg = 0                     # what hal_arg() returns; set by the scheduler
@@ -80,32 +86,43 @@ class Machine:
         self._service = b.reg(b.regs.service)
         self._args = tuple(b.reg(r) for r in b.regs.args)
 
-        self.uc = uc = Uc(b.uc_arch, b.uc_mode)
+        self.uc = uc = new_engine(b, memory.size)
         # The operating system a program was built for, served above the HAL
         # (hal/core/personality.py); None for a HAL guest.
         self.os: Personality | None = image.personality(self) if image.personality else None
         self.space = memory if self.os is None else self.os   # what the HAL's services may touch
         # RAM is data: readable and writable, never executable, so a jump into
-        # data faults cleanly.  Code pages hold the ELF's code with the fence
-        # instruction in every gap, read/execute only, and guarded before
-        # anything runs (codeguard.py says why they must never change).
-        if self.os is None:
-            uc.mem_map(memory.ram_base, memory.size, UC_PROT_READ | UC_PROT_WRITE)
-            for seg in image.segments:
-                uc.mem_write(seg.vaddr, seg.data)
-        else:
-            self.os.map_memory()
+        # data faults cleanly, with the stack's guard page left unmapped.
+        # Code pages hold the ELF's code with the fence instruction in every
+        # gap, read/execute only, and guarded before anything runs
+        # (codeguard.py says why they must never change).
+        guard = None
+        try:
+            if self.os is None:
+                guard = memory.stack_guard(max(s.vaddr + s.memsz for s in image.segments))
+                _map_ram(uc, memory, guard)
+                for seg in image.segments:
+                    uc.mem_write(seg.vaddr, seg.data)
+            else:
+                self.os.map_memory()
+        except UcError as e:
+            close_engine(uc)
+            raise OutOfMemory(f"cannot give {self.name} {memory.size >> 10} KiB of RAM: {e}") from None
+        except BaseException:
+            close_engine(uc)
+            raise
         self.code_guard = CodeGuard(uc, b, self._on_trap_word)
         self._guard_checked = False
         code_runs = _protect(uc, image, self.code_guard)
+        self.guest_memory = GuestMemory(uc, self.space, guard, fixed=self.os is None)
         if self.os is None:
             b.enter(uc, image.entry, memory.stack_top)
         else:
             self.os.enter()
         self.counter = make_counter(b, uc, native, code=_code_range(image.entry, code_runs))
         self._core = FastCore(uc, self._pc)
-        if max_instructions is not None:
-            self.counter.limit = max_instructions
+        if self.max_instructions is not None:
+            self.counter.limit = self.max_instructions
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
         self._device_fault: tuple[str, int | None, int | None] | None = None
@@ -144,6 +161,8 @@ class Machine:
             self._guard_checked = True
         counter = self.counter
         counter.arm(NO_END if budget is None else counter.retired + budget)
+        interrupt.running = self
+        interrupt.check()            # after arm(): a request made before it is not lost
         self._stop = None
         core = self._core
         if pause_at is None:
@@ -165,13 +184,19 @@ class Machine:
                 self._uncount_rest_of_block()
             return self._stop
         if counter.stop == SLICE:
+            interrupt.check()
             return Stop.BUDGET
         if counter.stop == LIMIT:
-            self._set_fault(f"exceeded the instruction limit of {self.max_instructions} "
-                            f"(retired {counter.retired}, next block would pass it)")
+            self._set_fault(self._limit_reason())
             return Stop.LIMIT
-        # emu_start returned on its own: the guest reached STOP_ADDRESS
-        self._set_fault("jumped to unmapped memory")
+        if self.pc == STOP_ADDRESS:
+            self._set_fault("jumped to unmapped memory")
+            return Stop.FAULTED
+        # emu_start returned on its own elsewhere: an instruction halted the CPU
+        self._back_to_halt()
+        insn = faults.disassemble_at(self.backend, self.uc, self.pc)
+        self._set_fault(f"halted the CPU: a guest ends with hal_exit or by returning "
+                        f"from main, not with `{insn}`")
         return Stop.FAULTED
 
     def pause(self) -> None:
@@ -203,9 +228,30 @@ class Machine:
         self.request = None
 
     def fail(self, reason: str) -> None:
-        """End the guest with a fault its driver found (e.g. a request it cannot answer)."""
+        """End the guest with a fault its driver found (e.g. a request it cannot
+        answer), reported at the trap that asked."""
+        if self.request is not None:
+            self._uncount_rest_of_block(raised=True)
         self.request = None
         self._set_fault(reason)
+
+    def store(self, address: int, data: bytes, what: str) -> bool:
+        """Write into guest memory for a service, as the guest itself could:
+        False (and the guest faulted) if its pages do not allow it."""
+        try:
+            self.guest_memory.write(address, data, what)
+        except GuestMemoryError as e:
+            self.fail(str(e))
+            return False
+        return True
+
+    def close(self) -> None:
+        """Free the engine now (its numbers, output and fault stay readable)."""
+        if self.uc is not None:
+            self.counter.close()
+            close_engine(self.uc)
+            self.uc = None
+            self._core = None
 
     def device_fault(self, reason: str, address: int | None = None,
                      pc: int | None = None) -> None:
@@ -261,6 +307,7 @@ class Machine:
                 else -1
         service = services.BY_NUMBER.get(number)
         if service is None:
+            self._uncount_rest_of_block(raised=True)     # report it at the trap itself
             self._halt(Stop.FAULTED, f"unknown HAL service {uc.reg_read(self._service)}")
             return
         self.hal_calls += 1
@@ -275,7 +322,7 @@ class Machine:
         except ConsoleFull as e:
             self._halt(Stop.LIMIT, str(e))
             return
-        except _GuestMistake as e:
+        except (_GuestMistake, GuestMemoryError) as e:
             self._halt(Stop.FAULTED, str(e))
             return
         if result is not None:
@@ -293,7 +340,7 @@ class Machine:
     def _svc_write(self, buf, length):
         if length and not self.space.in_ram(buf, length):
             raise _GuestMistake(f"hal_write of {length} bytes at {buf:#x} is outside guest RAM")
-        self.console.write(bytes(self.uc.mem_read(buf, length)) if length else b"")
+        self.console.write(self.guest_memory.read(buf, length, f"hal_write of {length} bytes"))
         return length
 
     def _svc_time(self):
@@ -326,10 +373,24 @@ class Machine:
             self._set_fault(reason)
         self.uc.emu_stop()
 
+    def _limit_reason(self) -> str:
+        why = (f"exceeded the instruction limit of {self.max_instructions} "
+               f"(retired {self.counter.retired}, next block would pass it)")
+        if self.max_instructions == DEFAULT_MAX_INSTRUCTIONS:
+            why += "; a runaway loop? That is the default limit: raise it with " \
+                   "--max-instructions N (0 for none)"
+        return why
+
     def _set_fault(self, reason: str, address: int | None = None) -> None:
         pc = self.pc
         if self._in_code_gap(pc):
             reason += " (ran past the end of the code into the fence)"
+        if self.guest_memory.in_guard(address):
+            sp = self.uc.reg_read(self.backend.reg(self.backend.regs.sp))
+            if sp < self.guest_memory.guard + 2 * PAGE:
+                reason = "stack overflow: " + reason.split(" ")[0] + " past the end of the stack"
+            else:
+                reason += " (the stack's guard page)"
         self.fault = faults.capture(self.backend, self.uc, reason, address)
 
     def _in_code_gap(self, pc: int) -> bool:
@@ -339,6 +400,23 @@ class Machine:
                            < ((s.vaddr + s.memsz + PAGE - 1) & ~(PAGE - 1)) for s in segs)
         return on_code_page and not any(s.executable and s.vaddr <= pc < s.vaddr + s.memsz
                                         for s in segs)
+
+    def _back_to_halt(self) -> None:
+        """Leave the PC on the instruction that halted the CPU (hlt, wait, wfi):
+        the one that ends where the PC is, in the last block; count only the
+        instructions before it, as for any fault."""
+        counter = self.counter
+        address, size, n = counter.last_block
+        pc = self.pc
+        if not n or not address < pc <= address + size:
+            self._uncount_rest_of_block(raised=True)
+            return
+        width = self.backend.counting_width
+        culprit = pc - width if width else max(
+            a for a in counter.sizer._starts(self.uc, address, size) if a < pc)
+        self.uc.reg_write(self._pc, culprit)
+        counter.retired -= n - counter.sizer.count(self.uc, address, culprit - address)
+        counter.forget_last_block()
 
     def _uncount_rest_of_block(self, raised: bool = False, raisers: tuple[str, ...] = ()) -> None:
         """A fault stops a block part-way: count only the instructions before it,
@@ -372,6 +450,17 @@ class Machine:
         found = [a for a, _, m, _ in decoder(self.backend).disasm_lite(code, address)
                  if m in mnemonics]
         return found[-1] if found else None
+
+
+def _map_ram(uc, memory: MemoryMap, guard: int | None) -> None:
+    """RAM read/write, around the stack's unmapped guard page."""
+    from unicorn import UC_PROT_READ, UC_PROT_WRITE
+    rw = UC_PROT_READ | UC_PROT_WRITE
+    if guard is None:
+        uc.mem_map(memory.ram_base, memory.size, rw)
+        return
+    uc.mem_map(memory.ram_base, guard - memory.ram_base, rw)
+    uc.mem_map(guard + PAGE, memory.ram_end - guard - PAGE, rw)
 
 
 def _protect(uc, image, guard: CodeGuard | None = None) -> list[tuple[int, int]]:

@@ -10,8 +10,13 @@
                  |                         |  ISA's trapping fence, so code that runs past
                  |                         |  its end traps at once
                  | .rodata                 |  read only
-                 | .data .bss, free RAM    |  read/write, never executable: a jump into
-                 | stack, growing down     |  data faults.  SP starts at the top, 16-aligned
+                 | .data .bss              |  read/write, never executable: a jump into
+                 |                         |  data faults
+                 | stack guard page        |  unmapped: the first whole page above the data,
+                 |                         |  so a stack overflow faults, named, before it
+                 |                         |  reaches the guest's globals (hal/core/guestmem.py)
+                 | free RAM: the stack,    |  read/write, never executable.  SP starts at
+                 | growing down            |  the top, 16-aligned
     ram_end      +-------------------------+  RAM_BASE + memory size
                  | unmapped                |  (RAM ends by 0x1001_0000 at most)
     io_base      +-------------------------+  Backend.io_base, on ISAs without port I/O:
@@ -65,6 +70,12 @@ class MemoryMap:
     def room(self, start: int) -> int:
         """Bytes of RAM from `start` to its end (0 outside RAM)."""
         return self.ram_end - start if self.in_ram(start, 1) else 0
+
+    def stack_guard(self, data_end: int) -> int | None:
+        """The stack's guard page: the first whole page above the guest's data
+        (which ends at data_end), if a page of stack remains above it."""
+        guard = (data_end + PAGE - 1) & ~(PAGE - 1)
+        return guard if RAM_BASE < guard and guard + 2 * PAGE <= self.ram_end else None
 
 
 def io_window_fits(base: int) -> bool:

@@ -57,7 +57,11 @@ def new_machine(image: Image, *, memory: MemoryMap | None = None,
 
 def run(image: Image, **kwargs) -> RunResult:
     """Run `image` to its end (options as for new_machine)."""
-    return finish(new_machine(image, **kwargs))
+    machine = new_machine(image, **kwargs)
+    try:
+        return finish(machine)
+    finally:
+        machine.close()
 
 
 def finish(machine: Machine, until: int | None = None) -> RunResult | None:
@@ -91,13 +95,14 @@ def answer(machine: Machine) -> None:
         machine.complete()
     elif name == "read":
         buf, length = req.args
-        length = min(length, machine.space.room(buf))
-        data = machine.console.read(length)
-        if data:
-            machine.uc.mem_write(buf, data)
-        machine.complete(len(data))
+        data = machine.console.read(min(length, READ_MAX))
+        if machine.store(buf, data, f"hal_read of {len(data)} bytes"):
+            machine.complete(len(data))
     else:
         machine.fail(f"hal_{name} needs other guests to talk to: run it under the scheduler")
+
+
+READ_MAX = 1 << 16      # bytes one hal_read may take: a guest asking for 4 GiB reads in pieces
 
 
 def output_groups(results) -> list[tuple[bytes, list[str]]]:

@@ -59,7 +59,7 @@ def save(machine: Machine, path: str | Path) -> None:
         "devices": {d.name: {a: getattr(d, a) for a in d.state} for d in machine.platform.devices},
     }
     parts = [json.dumps(header, sort_keys=True).encode(), machine.image.data,
-             zlib.compress(bytes(uc.mem_read(mem.ram_base, mem.size)), 6), machine.console.output]
+             zlib.compress(machine.guest_memory.ram(), 6), machine.console.output]
     body = MAGIC + bytes([VERSION]) + b"".join(_LEN.pack(len(p)) + p for p in parts)
     Path(path).write_bytes(body + hashlib.sha256(body).digest())
 
@@ -96,7 +96,7 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
 
     m = Machine(image, name=h["name"], memory=MemoryMap(h["memory"]),
                 console=Console(limit=h["console_limit"], input=stdin),
-                max_instructions=h["max_instructions"], native=native)
+                max_instructions=h["max_instructions"] or 0, native=native)
     _write_ram(m, ram)
     for r, v in regs.items():
         m.uc.reg_write(b.reg(r), v)

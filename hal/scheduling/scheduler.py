@@ -106,6 +106,8 @@ class Scheduler:
         self.makespan = max(c.clock for c in self.cores)
         for c in self.cores:
             self._idle(c, self.makespan)
+        for g in self.guests:          # deadlocked ones too: free every engine now
+            g.machine.close()
         return self
 
     def _runnable(self, core: Core, now: int) -> list[Guest]:
@@ -231,6 +233,7 @@ class Scheduler:
         g.state = State.DONE
         g.completion = t
         self._live -= 1
+        g.machine.close()              # its numbers and output stay; its engine goes
         code = g.machine.exit_code if g.machine.fault is None else -1
         self._event(t, g, "exit" if g.machine.fault is None else "fault", code=code)
         for w in self.guests:
