@@ -18,10 +18,11 @@ collector paused, so that one measurement does not pay for another's garbage.
   compare   the dynamic instruction mix (`hal compare`'s measurement), if available
 Also: start-up of `hal run hello --isa x86` as a whole process, the speed-up of
 `hal run G --isa all` with --jobs 2 over --jobs 1, the memory of 64 scheduled
-guests, the C library's numbers (bench/libc.py; --no-setup skips timing
-musl's build for four ISAs from nothing, a few minutes), the debugger's
-numbers (bench/bench_debugger.py) and what the MIPS code guard costs
-(bench/longrun.py).
+guests, what running a schedule isolated costs, how fast Ctrl-C stops a
+runaway guest, the C library's numbers (bench/libc.py; --no-setup skips
+timing musl's build for four ISAs from nothing, a few minutes), the
+debugger's numbers (bench/bench_debugger.py) and what the MIPS code guard
+costs (bench/longrun.py).
 """
 from __future__ import annotations
 
@@ -52,12 +53,13 @@ TARGETS = {"run": (0.95, "`hal run` at least 0.95 of raw"),
 def raw(image) -> tuple[float, None]:
     """The ceiling: the guest on a bare Unicorn (same memory map and
     protections, no counting), stopping at hal_exit."""
-    from unicorn import UC_HOOK_INTR, UC_PROT_READ, UC_PROT_WRITE, Uc
+    from unicorn import UC_HOOK_INTR, UC_PROT_READ, UC_PROT_WRITE
 
+    from hal.core.engine import new_engine
     from hal.core.machine import _protect
     b = image.backend
     mm = MemoryMap()
-    uc = Uc(b.uc_arch, b.uc_mode)
+    uc = new_engine(b, mm.size)              # the same translation buffer as a halemu machine
     uc.mem_map(mm.ram_base, mm.size, UC_PROT_READ | UC_PROT_WRITE)
     for s in image.segments:
         uc.mem_write(s.vaddr, s.data)
@@ -71,7 +73,7 @@ def raw(image) -> tuple[float, None]:
 
 
 def run(image, native=True):
-    m = Machine(image, native=native)
+    m = Machine(image, native=native, max_instructions=0)
     t = time.perf_counter()
     while m.run() is Stop.BLOCKED:
         m.complete()
@@ -80,7 +82,7 @@ def run(image, native=True):
 
 def sched(image):
     cfgs = [GuestConfig(f"g{i}", image) for i in range(4)]
-    s = Scheduler(cfgs, policies.make("rr"), cores=2, quantum=10_000)
+    s = Scheduler(cfgs, policies.make("rr"), cores=2, quantum=10_000, max_instructions=0)
     t = time.perf_counter()
     s.run()
     return time.perf_counter() - t, sum(g.machine.retired for g in s.guests)
@@ -186,13 +188,23 @@ def main() -> None:
              "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * "
              "resource.getpagesize() / 2**20; before = rss(); "
              "s = Scheduler([GuestConfig(f'g{i}', imgs[i % 4], arg=1) for i in range(64)], "
-             "policies.make('rr'), cores=2).run(); "
-             "print(before, rss(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+             "policies.make('rr'), cores=2); alive = rss(); s.run(); "
+             "print(before, alive, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
     before, after, rss = map(float, subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split())
     print(f"memory: 64 scheduled guests peak {rss:.0f} MiB resident; they add {after - before:.0f} "
           f"MiB to a {before:.0f} MiB process, {(after - before) / 64:.2f} MiB per guest")
     verdicts.append(("64 scheduled guests under 1 GiB resident", f"{rss:.0f} MiB", rss < 1024))
+    isolation_cost()
+    for label, command in (("hal run (in-process)", ["run", "--no-isolate"]),
+                           ("hal run (isolated)", ["run"]),
+                           ("hal run --isa all", ["run", "--isa", "all"]),
+                           ("hal schedule", ["schedule"])):
+        times = sorted(ctrl_c(hal, command) for _ in range(5))
+        print(f"ctrl-c: {label}: from SIGINT to exit median {statistics.median(times):.3f} s "
+              f"(max {times[-1]:.3f} s) over 5")
+        verdicts.append((f"Ctrl-C stops {label} within 0.5 s", f"{statistics.median(times):.3f} s",
+                         statistics.median(times) <= 0.5))
     import libc
     libc.report(args.rounds, run, raw, timed, wall, verdicts, not args.no_setup)
     sys.path.insert(0, str(HERE))
@@ -200,12 +212,67 @@ def main() -> None:
     debugger = debugger_numbers(rounds=min(args.rounds, 5))
     import longrun
     longrun.report(args.rounds)
-    print("\ntargets (issues 6 and 11):")
+    print("\ntargets (issues 6, 11 and 13):")
     for target, measured, met in verdicts:
         print(f"  {'met   ' if met else 'MISSED'} {target:48} {measured}")
     print("\ntargets (issue 16, the debugger):")
     for target, measured, met in debugger:
         print(f"  {'met   ' if met else 'MISSED'} {target:56} {measured}")
+
+
+def isolation_cost() -> None:
+    """What running a schedule in a worker process costs, in CPU time (the
+    parent's and the worker's), which the other processes on a shared
+    machine disturb less than wall time."""
+    import resource
+
+    from hal.cli.schedule import _run_all
+    from hal.paths import GUESTS
+    from hal.safety import isolation
+    from hal.scheduling import workload
+
+    def cpu() -> float:
+        s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+    for name in ("pingpong", "consolidation"):
+        wl = workload.load(GUESTS / "workloads" / f"{name}.toml")
+        configs = workload.resolve(wl.guests)
+        runs = [(wl.settings.get("policy", "rr"), wl.settings.get("cores", 2))]
+        settings = dict(quantum=wl.settings.get("quantum", 10_000), memory=MemoryMap(),
+                        switch_cost=wl.settings.get("switch_cost", 0), max_instructions=None,
+                        channel_capacity=8, max_output=None)
+        cost = {}
+        for isolated in (False, True, False, True):
+            t = cpu()
+            for _ in range(10):
+                if isolated:
+                    isolation.call_isolated(_run_all, configs, runs, settings)
+                else:
+                    _run_all(configs, runs, settings)
+            cost.setdefault(isolated, []).append((cpu() - t) / 10)
+        alone, isolated = min(cost[False]), min(cost[True])
+        print(f"isolation: `hal schedule --workload {name}.toml`: {alone * 1000:.1f} ms CPU "
+              f"in-process, {isolated * 1000:.1f} ms in a worker (+{(isolated - alone) * 1000:.1f} ms)")
+
+
+def ctrl_c(hal: list[str], args: list[str]) -> float:
+    """Seconds from SIGINT (to the process group, as a terminal sends it) to
+    the exit of `hal ARGS` with a guest spinning for ever."""
+    import signal
+    spin = str(HERE.parent / "tests" / "guests" / "spin.c")
+    guest = [spin + "@mips", "hello@x86"] if args[0] == "schedule" else [spin, "--isa", "mips"]
+    cmd = hal + args[:1] + guest + args[1:] + ["--max-instructions", "0"]
+    if "--isa" in args:                              # --isa all replaces --isa mips
+        cmd = hal + ["run", spin, "--isa", "all", "--max-instructions", "0"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(3)                                    # started, built (cached) and spinning
+    t = time.perf_counter()
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=30)
+    elapsed = time.perf_counter() - t
+    assert proc.returncode == 130, proc.returncode
+    return elapsed
 
 
 if __name__ == "__main__":

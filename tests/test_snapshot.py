@@ -92,27 +92,85 @@ def test_not_a_snapshot(tmp_path):
 
 
 def test_missing(tmp_path):
-    refuse(tmp_path / "none.snap", "cannot read snapshot")
+    refuse(tmp_path / "none.snap", "no such file")
 
 
-def test_lying_header_is_caught_even_with_a_good_checksum(good, tmp_path):
-    """A snapshot rewritten with a valid checksum but impossible contents."""
+def test_not_a_regular_file(tmp_path):
+    import os
+    refuse("/dev/zero", "not a regular file")
+    os.mkfifo(tmp_path / "fifo.snap")
+    refuse(tmp_path / "fifo.snap", "not a regular file")          # not a hang
+
+
+def rewrite(good, tmp_path, name, change_header=None, ram=None):
+    """The good snapshot with its header (or compressed RAM) changed and its
+    checksum recomputed, as a hostile student would."""
     import hashlib
     import json
     import struct
     blob = good.read_bytes()[:-32]
-    (n,) = struct.unpack_from("<Q", blob, 8)
-    header = json.loads(blob[16:16 + n])
-    for key, value, fragment in (("memory", 12345, "memory size 12345 is impossible"),
-                                 ("registers", {"eax": 1}, "registers do not match"),
-                                 ("retired", -5, "negative counts"),
-                                 ("isa", "x86", "header says x86 but the guest is ppc")):
-        bad = dict(header, **{key: value})
-        hb = json.dumps(bad).encode()
-        body = blob[:8] + struct.pack("<Q", len(hb)) + hb + blob[16 + n:]
-        p = tmp_path / f"{key}.snap"
-        p.write_bytes(body + hashlib.sha256(body).digest())
-        refuse(p, fragment)
+    parts, pos = [], 8
+    for _ in range(4):
+        (n,) = struct.unpack_from("<Q", blob, pos)
+        parts.append(blob[pos + 8:pos + 8 + n])
+        pos += 8 + n
+    if change_header is not None:
+        header = json.loads(parts[0])
+        parts[0] = change_header(header) if callable(change_header) else \
+            json.dumps(dict(header, **change_header)).encode()
+    if ram is not None:
+        parts[2] = ram
+    body = blob[:8] + b"".join(struct.pack("<Q", len(x)) + x for x in parts)
+    p = tmp_path / f"{name}.snap"
+    p.write_bytes(body + hashlib.sha256(body).digest())
+    return p
+
+
+def _deep(header):
+    return b'{"a": ' * 100_000 + b"1" + b"}" * 100_000
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"memory": 12345}, "memory size 12345 is impossible"),
+    ({"registers": {"eax": 1}}, "registers do not match"),
+    ({"retired": -5}, "'retired' -5 is impossible"),
+    ({"retired": 2**64}, "'retired' 18446744073709551616 is impossible"),
+    ({"retired": True}, "'retired' is missing or not int"),
+    ({"extra_ticks": 2**70}, "'extra_ticks'"),
+    ({"console_limit": 2**64}, "'console_limit'"),
+    ({"max_instructions": 0}, "'max_instructions' is impossible"),
+    ({"max_instructions": True}, "'max_instructions' is impossible"),
+    ({"max_instructions": 2**64}, "'max_instructions' is impossible"),
+    ({"arg": 2**40}, "'arg' 1099511627776 does not fit a 32-bit word"),
+    ({"isa": "x86"}, "header says x86 but the guest is ppc"),
+    ({"request": {"service": 9, "args": []}}, "pending request in the snapshot is damaged"),
+    ({"request": {"service": 8, "args": [1]}}, "pending request in the snapshot is damaged"),
+    ({"request": {"service": 2, "args": [1, 2]}}, "pending request in the snapshot is damaged"),
+    ({"request": {"service": True, "args": [1]}}, "pending request in the snapshot is damaged"),
+    ({"request": {"service": 9, "args": [2**32]}}, "pending request in the snapshot is damaged"),
+    ({"request": {"service": 9, "args": [True]}}, "pending request in the snapshot is damaged"),
+    ({"devices": {"timer": {"_latched_hi": 2**64}, "uart": {}}}, "device state"),
+    (_deep, "snapshot header is not valid JSON"),
+], ids=lambda x: x.__name__ if callable(x) else None)
+def test_lying_header_is_caught_even_with_a_good_checksum(good, tmp_path, change, fragment):
+    """A snapshot rewritten with a valid checksum but impossible contents."""
+    refuse(rewrite(good, tmp_path, "lying", change), fragment)
+
+
+def test_a_compression_bomb_is_refused_before_it_goes_off(good, tmp_path):
+    """A few megabytes that would inflate to 4 GiB: decompression stops at the
+    RAM size the header gives, so memory never grows by more than that."""
+    import resource
+    import zlib
+    d = zlib.compressobj(9)
+    bomb = b"".join(d.compress(bytes(1 << 24)) for _ in range(256)) + d.flush()
+    assert len(bomb) < 5 << 20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    refuse(rewrite(good, tmp_path, "bomb", ram=bomb), "guest memory is larger than")
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 64 << 10                     # far from 4 GiB
+    refuse(rewrite(good, tmp_path, "short", ram=zlib.compress(bytes(4096))), "guest memory is 4096 bytes")
+    refuse(rewrite(good, tmp_path, "garbage", ram=b"not zlib at all"), "guest memory is damaged")
 
 
 def test_finished_guest_cannot_be_snapshotted(tmp_path):

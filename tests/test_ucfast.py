@@ -23,3 +23,19 @@ def test_an_exception_in_a_python_hook_is_raised_not_swallowed():
     m._svc_write = broken
     with pytest.raises(ValueError, match="a bug in a service"):
         m.run()
+
+
+def test_engines_are_sized_and_freed_through_the_binding_internals_we_use():
+    """hal/core/engine.py: the TCG buffer is set before anything is mapped, and
+    close() runs the binding's own finalizer (`_Uc__finalizer`), so the
+    garbage collector's later call does nothing."""
+    from hal.core.engine import TCG_BUFFER
+    m = Machine(image("hello", "mips"))
+    uc = m.uc
+    assert uc.ctl_get_tcg_buffer_size() == TCG_BUFFER
+    assert uc._Uc__finalizer.alive
+    m.run()
+    m.close()
+    assert not uc._Uc__finalizer.alive and m.uc is None
+    assert m.retired == 190 and m.exit_code == 0          # the numbers stay
+    m.close()                                             # twice is harmless

@@ -18,7 +18,7 @@ def test_spec_with_settings():
 @pytest.mark.parametrize("text, fragment", [
     ("fib@mips:speed=2", "unknown setting 'speed'"),
     ("fib@mips:weight=heavy", "'weight' needs a number"),
-    ("fib@mips:weight=0", "'weight' must be positive"),
+    ("fib@mips:weight=0", "'weight' must be a number from 0.001 to 1,000,000, not 0.0"),
     ("fib@mips:limit=1.5", "'limit' is a fraction of one core"),
     ("fib@mips:reservation=0.6,limit=0.5", "'reservation' 0.6 exceeds 'limit' 0.5"),
     ("@mips", "no program"),

@@ -101,7 +101,7 @@ def compare(program: Program, isas: Isas = None, *, input: Input = None,
     Every output states how each ELF was built (Row.build).  A guest that
     faults is measured up to its fault (the row's `fault` says so)."""
     from ..safety.parallel import default_jobs
-    limit = positive("max_instructions", max_instructions)
+    limit = positive("max_instructions", max_instructions, zero=True)
     jobs = positive("jobs", jobs) or default_jobs()
     images = load(program, isas, options=options)
     c = inspection.compare(images[0].name, images, jobs=jobs, user_only=bool(user_only),

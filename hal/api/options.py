@@ -38,18 +38,28 @@ def memory_map(memory: str | int | MemoryMap | None) -> MemoryMap | None:
         raise HalError(str(e)) from None
 
 
+MAX_INPUT = 64 << 20      # bytes of console input read in full (every ISA gets all of it)
+
+
 def input_bytes(data: Input) -> bytes | None:
-    """Console input as bytes, read in full (None: no input)."""
+    """Console input as bytes, read in full (None: no input), up to MAX_INPUT:
+    /dev/zero as input is an error, not a host that fills its memory."""
     if data is None or isinstance(data, bytes):
         return data
     if isinstance(data, str):
         return data.encode()
-    if isinstance(data, os.PathLike):
-        try:
-            return Path(data).read_bytes()
-        except OSError as e:
-            raise HalError(f"{os.fspath(data)}: cannot read input: {e.strerror}") from None
-    return data.read()
+    name = os.fspath(data) if isinstance(data, os.PathLike) else getattr(data, "name", "input")
+    try:
+        if isinstance(data, os.PathLike):
+            with open(data, "rb") as f:
+                blob = f.read(MAX_INPUT + 1)
+        else:
+            blob = data.read(MAX_INPUT + 1)
+    except OSError as e:
+        raise HalError(f"{name}: cannot read input: {e.strerror}") from None
+    if len(blob) > MAX_INPUT:
+        raise HalError(f"{name}: more than {MAX_INPUT >> 20} MiB of input")
+    return blob
 
 
 def input_stream(data: Input) -> BinaryIO | None:
@@ -191,10 +201,12 @@ def builds(spec: str | Sequence[str], isa: Isas = None) -> list[tuple[str | None
 
 
 def positive(name: str, value: int | None, zero: bool = False) -> int | None:
-    """The command line's range checks (click.IntRange), for callers from Python."""
+    """The command line's range checks (click.IntRange), for callers from
+    Python: up to MAX_COUNT, so that nothing wraps in the native counter."""
+    from ..core.limits import MAX_COUNT, count_ok
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if zero else 1):
-        least = "0 or more" if zero else "at least 1"
-        raise HalError(f"{name} must be an integer, {least}, not {value!r}")
+    if not count_ok(value, 0 if zero else 1):
+        least = "0" if zero else "1"
+        raise HalError(f"{name} must be an integer from {least} to {MAX_COUNT}, not {value!r}")
     return value

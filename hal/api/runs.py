@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -165,8 +166,9 @@ def run(program: Program, isa: str | None = None, *, input: Input = None,
     file (its own ISA; `isa` may be omitted) or an Image from `hal.load`.
     input: console input (bytes, str, a Path to read, a binary file; None: none).
     memory: guest RAM ("1M", "512K" or bytes; default 1M), or for a C library
-    program its address-space limit (default 64M, mapped as it asks).  max_instructions and
-    max_output (bytes; default 1 MiB) stop a runaway guest with a fault.
+    program its address-space limit (default 64M, mapped as it asks).
+    max_instructions (default 1,000,000,000; 0: no limit) and max_output
+    (bytes; default 1 MiB) stop a runaway guest with a fault.
     console: "trap" or "uart" (see `hal run --console`).  isolate: run in a
     forked worker so that an emulator crash is reported, not suffered
     (default: on for ELF files halemu did not build).  echo: a stream that
@@ -216,11 +218,13 @@ def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = No
             max_instructions: int | None = None, max_output: int | None = None,
             console: str = "trap", jobs: int | None = None,
             options: BuildOptions | None = None, args: Sequence[str] = (),
-            files: Sequence[str | os.PathLike] = ()) -> Runs:
+            files: Sequence[str | os.PathLike] = (), isolate: bool = False) -> Runs:
     """Run a guest on every ISA (or those in `isas`), as `hal run PROGRAM
     --isa all` does: independent runs on `jobs` host processes (default: one
-    per core), each fed the same input.  Options as for `hal.run`; `program`
-    may also be a list of Images, or of source files built into one guest."""
+    per core), each fed the same input (a file object is read only as the
+    guests read it).  Options as for `hal.run`; `program` may also be a list
+    of Images, or of source files built into one guest.  isolate: worker
+    processes even with one job."""
     from ..safety.parallel import default_jobs, run_many
     limits = _limits(memory, max_instructions, max_output)
     jobs = positive("jobs", jobs) or default_jobs()
@@ -232,7 +236,11 @@ def run_all(program: Program | Sequence, isas: Isas = None, *, input: Input = No
                                                        memory=limits["memory"])]
     if not images:
         raise HalError("hal.run_all: no guests to run")
-    results = run_many(images, jobs=jobs, stdin_data=input_bytes(input), **limits)
+    if hasattr(input, "fileno") and not isinstance(input, io.BytesIO):
+        results = run_many(images, jobs=jobs, stdin=input, isolate=isolate, **limits)
+    else:
+        results = run_many(images, jobs=jobs, stdin_data=input_bytes(input), isolate=isolate,
+                           **limits)
     return Runs(images[0].name, tuple(Run.of(r) for r in results))
 
 
@@ -286,18 +294,32 @@ def snapshot(program: Program, isa: str | None = None, *, at: int, path: str | o
 
 
 def resume(snapshot: str | os.PathLike, *, input: Input = None,
-           echo: BinaryIO | TextIO | None = None) -> Run:
+           echo: BinaryIO | TextIO | None = None, isolate: bool = False) -> Run:
     """Continue a guest saved by `hal run ... --snapshot-at N --snapshot FILE`
     to its end, as `hal resume FILE` does: the same output and instruction
-    count as a run that never stopped (`output` holds all of it)."""
-    from ..core import runner
+    count as a run that never stopped (`output` holds all of it).  isolate:
+    in a forked worker, as `hal.run`."""
     from ..safety import snapshot as snapshots
     machine = snapshots.load(Path(snapshot), echo=echo_stream(echo), stdin=input_stream(input))
+    if not isolate:
+        return Run.of(_go_on(machine))
+    from ..safety import isolation
+    result, died = isolation.call_isolated(_go_on, machine)
+    if result is None:
+        b = machine.backend
+        return Run(machine.name, b.name, machine.console.output, machine.retired, machine.hal_calls,
+                   None, isolation.crashed_fault(died), b.word_bytes * 2)
+    return Run.of(result)
+
+
+def _go_on(machine):
+    """A restored machine, run to its end (answering the request it was saved in)."""
+    from ..core import runner
     if machine.request is not None:
         runner.answer(machine)
     result = runner.finish(machine)
     assert result is not None           # finish() without `until` runs to the end
-    return Run.of(result)
+    return result
 
 
 def _one_program(program) -> bool:
@@ -310,6 +332,6 @@ def _limits(memory, max_instructions, max_output) -> dict:
     """The limits every run takes, checked before anything is built."""
     from .options import memory_map
     return dict(memory=memory_map(memory),
-                max_instructions=positive("max_instructions", max_instructions),
+                max_instructions=positive("max_instructions", max_instructions, zero=True),
                 max_output=positive("max_output", max_output, zero=True))
 

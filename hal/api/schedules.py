@@ -296,15 +296,14 @@ def _plan(guests, workload, cores, quantum, switch_cost, max_instructions, memor
     cores = cores if cores is not None else cfg.get("cores", 2)
     quantum = quantum if quantum is not None else cfg.get("quantum", DEFAULT_QUANTUM)
     switch_cost = switch_cost if switch_cost is not None else cfg.get("switch_cost", 0)
-    max_instructions = max_instructions or cfg.get("max_instructions")
+    if max_instructions is None:
+        max_instructions = cfg.get("max_instructions")
     if not _cores_ok(cores):
         raise HalError(f"--cores must be 1 to {MAX_CORES}, not {cores}")
-    if isinstance(quantum, bool) or not isinstance(quantum, int) or quantum < 1:
-        raise HalError(f"--quantum must be at least 1 tick, not {quantum}")
-    if isinstance(switch_cost, bool) or not isinstance(switch_cost, int) or switch_cost < 0:
-        raise HalError(f"--switch-cost cannot be negative ({switch_cost})")
+    quantum = positive("quantum", quantum)
+    switch_cost = positive("switch_cost", switch_cost, zero=True)
     options = dict(quantum=quantum, switch_cost=switch_cost,
-                   max_instructions=positive("max_instructions", max_instructions),
+                   max_instructions=positive("max_instructions", max_instructions, zero=True),
                    channel_capacity=cfg.get("channel_capacity", DEFAULT_CHANNEL_CAPACITY),
                    memory=memory_map(memory), max_output=positive("max_output", max_output, zero=True))
     return _Plan(specs, cfg, cores, options)

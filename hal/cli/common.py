@@ -6,11 +6,22 @@ import sys
 
 import click
 
+from ..core.limits import MAX_COUNT
+
 ISA_HELP = "an ISA name (see `hal isas`), several separated by commas, or 'all'"
 
 GDB_HELP = ("wait for GDB on this port (127.0.0.1 unless HOST is named) and serve the GDB "
             "remote protocol, reverse execution included; prints the gdb-multiarch command")
 GDB_WAIT_HELP = "with --gdb: when GDB disconnects, keep the guest and wait for a new connection"
+
+LIMIT_HELP = ("stop a guest that retires more instructions than this "
+              "[default 1,000,000,000; 0: no limit]")
+
+
+def count(least: int = 1) -> click.IntRange:
+    """An option's count (instructions, ticks, bytes): `least` to MAX_COUNT,
+    so nothing at or above 2^64 can wrap in the native counter."""
+    return click.IntRange(min=least, max=MAX_COUNT)
 
 CONSOLE_HELP = ("how the console helpers write: 'trap' (the hal_write service) or 'uart' "
                 "(the UART device; builds a -DHAL_CONSOLE_UART variant)")
@@ -28,10 +39,9 @@ INPUT_HELP = "file the guest reads as console input [default: stdin, unless it i
 
 def input_or_stdin(input_file):
     """Console input, the same for every command: --input FILE, else stdin
-    when it is a pipe or a file (never a terminal: that would wait for typing)."""
-    if input_file is not None:
-        return input_file
-    return None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.buffer
+    when it is a pipe or a file (never a terminal: that would wait for typing),
+    on a descriptor of its own that worker processes can read (stdin())."""
+    return input_file if input_file is not None else stdin()
 
 
 def report_end(result) -> None:
@@ -41,6 +51,37 @@ def report_end(result) -> None:
         click.echo(f"hal: error: {result.error_line()}", err=True)
         if result.fault.registers:
             click.echo(f"  registers: {result.fault.register_dump(result.word_digits)}", err=True)
+
+
+def check_output(option: str, path) -> None:
+    """Refuse an output file that cannot be written before the run, not after it."""
+    import os
+    from pathlib import Path
+
+    from ..errors import HalError
+    if path is None:
+        return
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise HalError(f"{option} {path}: no such directory {folder}")
+    if p.is_dir():
+        raise HalError(f"{option} {path}: is a directory")
+    if not os.access(folder, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise HalError(f"{option} {path}: cannot write there (permission denied)")
+
+
+def stdin():
+    """Console input from our stdin, unless it is a terminal: a stream of its
+    own on a copy of the descriptor, which a worker process can still read
+    (multiprocessing closes sys.stdin in the workers it starts)."""
+    import os
+    if sys.stdin is None or sys.stdin.isatty():
+        return None
+    try:
+        return open(os.dup(sys.stdin.fileno()), "rb")
+    except (OSError, ValueError):          # no descriptor behind it
+        return sys.stdin.buffer
 
 
 def write_file(path: str, data: str | bytes) -> None:

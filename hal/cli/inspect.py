@@ -9,7 +9,8 @@ import sys
 
 import click
 
-from .common import INPUT_HELP, build_options, input_or_stdin, make_options
+from .common import (INPUT_HELP, LIMIT_HELP, build_options, check_output, count,
+                     input_or_stdin, make_options)
 
 ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
 
@@ -21,8 +22,7 @@ ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
               default="table", show_default=True)
 @click.option("--user-only", is_flag=True,
               help="sizes, counts and mix of your own code alone: no start-up, SDK or libraries")
-@click.option("--max-instructions", type=click.IntRange(min=1), default=None,
-              help="stop a guest that retires more instructions than this")
+@click.option("--max-instructions", type=count(0), default=None, help=LIMIT_HELP)
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
               help="file every ISA's run reads as console input [default: stdin, unless it is "
                    "a terminal]")
@@ -32,7 +32,7 @@ ISAS_HELP = "an ISA name, several separated by commas, or 'all'"
               help="the same chart as a 1920x1080 PNG file")
 @click.option("--absolute", is_flag=True,
               help="chart bars to scale (retired instructions) instead of each 100%")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
               help="host processes to measure on [default: all cores]")
 @build_options
 def compare(guest, isa, fmt, user_only, max_instructions, input_file, svg_file, png_file, absolute,
@@ -45,6 +45,8 @@ def compare(guest, isa, fmt, user_only, max_instructions, input_file, svg_file, 
     Exits 3 if a guest faulted (its numbers are still shown, counted up to the fault)."""
     from ..api.comparisons import compare as measure
     from ..render import terminal
+    check_output("--svg", svg_file)
+    check_output("--png", png_file)
     c = measure(guest, isa, input=input_or_stdin(input_file), max_instructions=max_instructions,
                 jobs=jobs, user_only=user_only, options=make_options(**compiler))
     if fmt == "table":
@@ -112,7 +114,7 @@ def _width(asked: int | None) -> int:
 @click.command()
 @click.argument("guest")
 @click.option("--isa", default=None, help="the ISA to trace [required for a bundled guest or a source]")
-@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True,
+@click.option("--limit", type=count(1), default=200, show_default=True,
               help="stop after this many traced instructions")
 @click.option("--function", "function", default=None,
               help="trace only instructions inside this function")

@@ -29,18 +29,31 @@ for _command in (info.isas, info.services, info.syscalls, info.guests, info.show
 
 def main() -> None:
     """Entry point: click, with HalError turned into one clean line."""
+    from ..core.interrupt import Interrupted
     from ..errors import HalError
+    from ..safety import signals
+    signals.install()
     try:
         cli.main(standalone_mode=False)
+    except Interrupted as e:         # Ctrl-C: how far the guest got, in one line
+        if sys.stderr.isatty():
+            click.echo(err=True)     # off the terminal's ^C
+        click.echo(f"hal: interrupted: {e}", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)                # now: tearing down the engines would take a while
     except HalError as e:
         click.echo(f"hal: error: {e}", err=True)
         sys.exit(e.exit_status)
     except click.exceptions.Abort:
         click.echo("hal: interrupted", err=True)
         sys.exit(130)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
+    except click.ClickException as e:   # a bad option or argument: one line too
+        message = " ".join(e.format_message().split())
+        ctx = getattr(e, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        click.echo(f"hal: error: {message}{hint}", err=True)
+        sys.exit(2)
     except BrokenPipeError:
         sys.exit(1)
     except Exception as e:  # a bug of ours: still one line, unless asked for more

@@ -5,8 +5,9 @@ import sys
 
 import click
 
-from .common import (CONSOLE_HELP, GDB_HELP, GDB_WAIT_HELP, INPUT_HELP, ISA_HELP, WithGuestArgs,
-                     build_options, console, input_or_stdin, make_options, report_end)
+from .common import (CONSOLE_HELP, GDB_HELP, GDB_WAIT_HELP, INPUT_HELP, ISA_HELP, LIMIT_HELP,
+                     WithGuestArgs, build_options, check_output, console, count, input_or_stdin,
+                     make_options, report_end)
 
 
 @click.command()
@@ -27,8 +28,7 @@ def build(sources, isa, console_via, **compiler):
 @click.command(cls=WithGuestArgs)
 @click.argument("guest", nargs=-1, required=True)
 @click.option("--isa", default=None, help=ISA_HELP + " [default: the ELF's own; bundled guests: all]")
-@click.option("--max-instructions", type=click.IntRange(min=1), default=None,
-              help="stop a guest that retires more instructions than this")
+@click.option("--max-instructions", type=count(0), default=None, help=LIMIT_HELP)
 @click.option("--memory", default=None,
               help="guest RAM size, e.g. 512K or 4M [default: 1M; a C library program: "
                    "64M of address space, mapped as it asks]")
@@ -41,16 +41,15 @@ def build(sources, isa, console_via, **compiler):
                    "-- that name files are readable too)")
 @click.option("--console", "console_via", type=click.Choice(["trap", "uart"]), default="trap",
               show_default=True, help=CONSOLE_HELP)
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
               help="host processes for --isa all [default: all cores]")
-@click.option("--isolate/--no-isolate", default=None,
-              help="run in a worker process, so an emulator crash cannot take hal down "
-                   "[default: on for ELF files, off for guests hal builds]")
-@click.option("--max-output", type=click.IntRange(min=0), default=None,
+@click.option("--isolate/--no-isolate", default=True, show_default=True,
+              help="run each guest in a worker process, so an emulator crash cannot take hal down")
+@click.option("--max-output", type=count(0), default=None,
               help="console bytes a guest may write [default 1 MiB]")
 @click.option("--snapshot", "snapshot_file", type=click.Path(dir_okay=False), default=None,
               help="with --snapshot-at: where to save the guest")
-@click.option("--snapshot-at", type=click.IntRange(min=1), default=None,
+@click.option("--snapshot-at", type=count(1), default=None,
               help="stop after this many instructions and save a snapshot (see `hal resume`)")
 @click.option("--gdb", "gdb_address", metavar="[HOST:]PORT", default=None, help=GDB_HELP)
 @click.option("--gdb-wait", is_flag=True, help=GDB_WAIT_HELP)
@@ -69,6 +68,7 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
     from ..errors import HalError
     if (snapshot_at is None) != (snapshot_file is None):
         raise HalError("--snapshot-at and --snapshot go together")
+    check_output("--snapshot", snapshot_file)
     limits = dict(memory=memory, max_instructions=max_instructions, max_output=max_output)
     args = click.get_current_context().meta.get("guest_args", ())
     images = load(guest, isa, console=console_via, memory=memory, options=make_options(**compiler),
@@ -79,7 +79,7 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
             raise HalError("--gdb-wait goes with --gdb")
         if len(images) != 1:
             raise HalError("--gdb debugs one guest: name one ISA (--isa NAME)")
-        if snapshot_at is not None or isolate:
+        if snapshot_at is not None or _given("isolate") and isolate:
             raise HalError("--gdb runs the guest in this process, without --snapshot-at or --isolate")
         from ..api.debugging import debug
         result = debug(images[0], gdb=gdb_address, wait=gdb_wait, input=stdin,
@@ -100,7 +100,7 @@ def run(guest, isa, max_instructions, memory, input_file, stats, files, console_
         sys.exit(result.status)
     if snapshot_at is not None:
         raise HalError("--snapshot-at needs one ISA (--isa NAME)")
-    runs = api.run_all(images, input=stdin, jobs=jobs, **limits)
+    runs = api.run_all(images, input=stdin, jobs=jobs, isolate=isolate, **limits)
     from ..render.terminal import side_by_side
     side_by_side(console(), runs.runs)
     if stats:
@@ -141,15 +141,22 @@ def _run_to_snapshot(image, at, path, stdin, limits) -> None:
 @click.command()
 @click.argument("snapshot_file", type=click.Path(dir_okay=False))
 @click.option("--stats", is_flag=True, help="print the instruction count to stderr at the end")
-def resume(snapshot_file, stats):
+@click.option("--isolate/--no-isolate", default=True, show_default=True,
+              help="run in a worker process, so an emulator crash cannot take hal down")
+def resume(snapshot_file, stats, isolate):
     """Continue a guest saved with `hal run ... --snapshot-at N --snapshot FILE`.
 
     It goes on to the same output and the same instruction count as a run
     that never stopped; only the output still to come is printed."""
     from ..api.runs import resume as resume_guest
-    stdin = sys.stdin.buffer if not sys.stdin.isatty() else None
-    result = resume_guest(snapshot_file, input=stdin, echo=sys.stdout.buffer)
+    result = resume_guest(snapshot_file, input=our_stdin(), echo=sys.stdout.buffer, isolate=isolate)
     if stats:
         _stats(result)
     report_end(result)
     sys.exit(result.status)
+
+
+def _given(option: str) -> bool:
+    """Was this option typed on the command line (not its default)?"""
+    from click.core import ParameterSource
+    return click.get_current_context().get_parameter_source(option) is ParameterSource.COMMANDLINE

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import GDB_WAIT_HELP, console
+from .common import GDB_WAIT_HELP, LIMIT_HELP, check_output, console, count
 
 
 @click.command()
@@ -11,13 +11,13 @@ from .common import GDB_WAIT_HELP, console
 @click.option("--workload", "workload_file", type=click.Path(dir_okay=False),
               help="a TOML workload file, or a bundled one's name (see guests/workloads/)")
 @click.option("--cores", type=int, default=None, help="emulated cores [default 2]")
-@click.option("--quantum", type=int, default=None, help="ticks per slice [default 10000]")
-@click.option("--switch-cost", type=int, default=None, help="ticks a context switch costs [default 0]")
+@click.option("--quantum", type=count(1), default=None, help="ticks per slice [default 10000]")
+@click.option("--switch-cost", type=count(0), default=None,
+              help="ticks a context switch costs [default 0]")
 @click.option("--policy", default=None, help="pinned, rr, affinity or shares [default rr]")
 @click.option("--compare", "compare_spec", default=None,
               help="run under several policies, e.g. pinned:4,rr:2 (POLICY[:CORES],...)")
-@click.option("--max-instructions", type=click.IntRange(min=1), default=None,
-              help="per-guest instruction limit")
+@click.option("--max-instructions", type=count(0), default=None, help=LIMIT_HELP)
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="write metrics and timeline as JSON")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False),
               help="write NAME.guests.csv, NAME.cores.csv and NAME.timeline.csv (with --compare: "
@@ -31,9 +31,9 @@ from .common import GDB_WAIT_HELP, console
 @click.option("--memory", default=None,
               help="RAM of each guest, e.g. 256K [default: 1M; a C library program: "
                    "64M of address space]")
-@click.option("--max-output", type=click.IntRange(min=0), default=None,
+@click.option("--max-output", type=count(0), default=None,
               help="console bytes each guest may write [default 1 MiB]")
-@click.option("--isolate", is_flag=True,
+@click.option("--isolate/--no-isolate", default=True, show_default=True,
               help="run the whole schedule in a worker process: an emulator crash is reported, "
                    "not suffered")
 @click.option("--gdb", "gdb_spec", metavar="GUEST=[HOST:]PORT", default=None,
@@ -56,6 +56,8 @@ def schedule(guests, workload_file, cores, quantum, switch_cost, policy, compare
     from ..render import terminal
     from .common import say_written, write_file
 
+    for option, path in (("--json", json_file), ("--csv", csv_file), ("--svg", svg_file)):
+        check_output(option, path)
     wl = api.load_workload(workload_file) if workload_file else None
     compare_spec = compare_spec or (wl.settings.get("compare") if wl else None)
     common = dict(workload=wl, cores=cores, quantum=quantum, switch_cost=switch_cost,
@@ -98,7 +100,8 @@ def _debugged(guests, spec, wait, compare_spec, policy, common):
     from ..errors import HalError
     if spec is None:
         raise HalError("--gdb-wait goes with --gdb")
-    if compare_spec or common.pop("isolate"):
+    from .run import _given
+    if compare_spec or common.pop("isolate") and _given("isolate"):   # isolated by default
         raise HalError("--gdb debugs one schedule in this process: not with --compare or --isolate")
     name, sep, address = spec.partition("=")
     if not sep or not name:

@@ -60,3 +60,13 @@ def capture(backend: Backend, uc, reason: str, address: int | None = None) -> Fa
     instruction = disassemble_at(backend, uc, pc)
     note = backend.fault_note(instruction)
     return Fault(f"{reason}: {note}" if note else reason, pc, instruction, address, regs)
+
+
+def uc_error_reason(errno: int) -> str:
+    """Unicorn's error code in words: ours where we have them, else Unicorn's."""
+    import unicorn.unicorn_const as k
+    from unicorn import UcError
+    for name in dir(k):
+        if name.startswith("UC_ERR_") and getattr(k, name) == errno:
+            return UC_ERRORS.get(name) or str(UcError(errno))
+    return str(UcError(errno))

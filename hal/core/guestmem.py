@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from .memmap import PAGE
+from .memmap import PAGE, MemoryMap
 
 
 class Space(Protocol):
@@ -101,3 +101,14 @@ class GuestMemory:
         low = bytes(self._uc.mem_read(mem.ram_base, self.guard - mem.ram_base))
         high = bytes(self._uc.mem_read(self.guard + PAGE, mem.ram_end - self.guard - PAGE))
         return low + bytes(PAGE) + high
+
+
+def map_ram(uc, memory: MemoryMap, guard: int | None) -> None:
+    """RAM read/write, around the stack's unmapped guard page."""
+    from unicorn import UC_PROT_READ, UC_PROT_WRITE
+    rw = UC_PROT_READ | UC_PROT_WRITE
+    if guard is None:
+        uc.mem_map(memory.ram_base, memory.size, rw)
+        return
+    uc.mem_map(memory.ram_base, guard - memory.ram_base, rw)
+    uc.mem_map(guard + PAGE, memory.ram_end - guard - PAGE, rw)

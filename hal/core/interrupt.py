@@ -11,14 +11,16 @@ as SIGINT arrives); Machine.run notices `requested` and raises Interrupted.
 """
 from __future__ import annotations
 
-from ..errors import HalError
+import threading
 
 requested = False      # once set, every machine in this process stops at its next block
 running = None         # the machine whose run() was called last (set by Machine.run)
+lock = threading.Lock()   # request() against Machine.close(): never touch a freed counter
 
 
-class Interrupted(HalError):
-    """Stopped by Ctrl-C; the message says how far the guest got."""
+class Interrupted(BaseException):
+    """Stopped by Ctrl-C; the message says how far the guest got.  Like
+    KeyboardInterrupt, no `except Exception` catches it on its way out."""
     exit_status = 130
 
 
@@ -26,9 +28,10 @@ def request() -> None:
     """Stop whatever machine is running here, at its next basic block."""
     global requested
     requested = True
-    m = running
-    if m is not None:
-        m.counter.slice_end = 0          # the guard drops to 0: the next block stops
+    with lock:
+        m = running
+        if m is not None and m.uc is not None:
+            m.counter.slice_end = 0      # the guard drops to 0: the next block stops
 
 
 def where() -> str:

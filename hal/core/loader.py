@@ -108,16 +108,9 @@ class Image:
 
 def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
     """Read and check an ELF executable; raise LoadError with the reason if unusable."""
+    from ..paths import read_file
     path = Path(path)
-    try:
-        blob = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise LoadError(f"{path}: is a directory, not an ELF file") from None
-    except OSError as e:
-        raise LoadError(f"{path}: cannot read: {e.strerror}") from None
-    return parse(blob, path, memory)
+    return parse(read_file(path, MAX_ELF_BYTES, LoadError, "an ELF file"), path, memory)
 
 
 def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:

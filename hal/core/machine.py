@@ -20,7 +20,7 @@ from .codeguard import CodeGuard
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
 from .engine import OutOfMemory, close_engine, new_engine
-from .guestmem import GuestMemory, GuestMemoryError
+from .guestmem import GuestMemory, GuestMemoryError, map_ram
 from .loader import Image
 from .memmap import DEFAULT_MEMORY, PAGE, STOP_ADDRESS, MemoryMap
 from .personality import Personality
@@ -100,7 +100,7 @@ class Machine:
         try:
             if self.os is None:
                 guard = memory.stack_guard(max(s.vaddr + s.memsz for s in image.segments))
-                _map_ram(uc, memory, guard)
+                map_ram(uc, memory, guard)
                 for seg in image.segments:
                     uc.mem_write(seg.vaddr, seg.data)
             else:
@@ -126,6 +126,7 @@ class Machine:
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
         self._device_fault: tuple[str, int | None, int | None] | None = None
+        self._raise_after: BaseException | None = None    # see stop_with()
         self.platform = platform.attach(self)      # the devices (UART, timer)
 
     # -- the driver's interface ------------------------------------------------
@@ -162,7 +163,8 @@ class Machine:
         counter = self.counter
         counter.arm(NO_END if budget is None else counter.retired + budget)
         interrupt.running = self
-        interrupt.check()            # after arm(): a request made before it is not lost
+        if interrupt.requested:      # after arm(): a request made before it is not lost
+            interrupt.check()
         self._stop = None
         core = self._core
         if pause_at is None:
@@ -171,11 +173,14 @@ class Machine:
             err, paused = self._start_pausing_at(pause_at)
             if paused:
                 return Stop.PAUSED
+        if self._raise_after is not None:
+            e, self._raise_after = self._raise_after, None
+            raise e
         if err:
             if self._device_fault is not None:
                 return self._report_device_fault()
             self._uncount_rest_of_block()
-            self._set_fault(_uc_error_reason(err), self._bad_access)
+            self._set_fault(faults.uc_error_reason(err), self._bad_access)
             return Stop.FAULTED
         if self._device_fault is not None:
             return self._report_device_fault()
@@ -184,7 +189,8 @@ class Machine:
                 self._uncount_rest_of_block()
             return self._stop
         if counter.stop == SLICE:
-            interrupt.check()
+            if interrupt.requested:
+                interrupt.check()
             return Stop.BUDGET
         if counter.stop == LIMIT:
             self._set_fault(self._limit_reason())
@@ -229,9 +235,12 @@ class Machine:
 
     def fail(self, reason: str) -> None:
         """End the guest with a fault its driver found (e.g. a request it cannot
-        answer), reported at the trap that asked."""
+        answer), reported at the trap that asked (which did retire: its count,
+        and so the scheduler's clock, stays as it is)."""
         if self.request is not None:
-            self._uncount_rest_of_block(raised=True)
+            address, size, n = self.counter.last_block
+            if n:
+                self.uc.reg_write(self._pc, self.counter.sizer.last_instruction(self.uc, address, size))
         self.request = None
         self._set_fault(reason)
 
@@ -247,11 +256,12 @@ class Machine:
 
     def close(self) -> None:
         """Free the engine now (its numbers, output and fault stay readable)."""
-        if self.uc is not None:
-            self.counter.close()
-            close_engine(self.uc)
-            self.uc = None
-            self._core = None
+        with interrupt.lock:
+            if self.uc is not None:
+                self.counter.close()
+                close_engine(self.uc)
+                self.uc = None
+                self._core = None
 
     def device_fault(self, reason: str, address: int | None = None,
                      pc: int | None = None) -> None:
@@ -263,6 +273,13 @@ class Machine:
         if self._device_fault is None:
             self._device_fault = (reason, address, pc)
         self._halt(Stop.FAULTED)
+
+    def stop_with(self, e: BaseException) -> None:
+        """From inside a hook that must not raise into Unicorn (a port read
+        must return a number): stop, and raise `e` from run()."""
+        if self._raise_after is None:
+            self._raise_after = e
+        self.uc.emu_stop()
 
     # -- for a personality's system calls -------------------------------------------------
     def exit(self, code: int) -> None:
@@ -452,17 +469,6 @@ class Machine:
         return found[-1] if found else None
 
 
-def _map_ram(uc, memory: MemoryMap, guard: int | None) -> None:
-    """RAM read/write, around the stack's unmapped guard page."""
-    from unicorn import UC_PROT_READ, UC_PROT_WRITE
-    rw = UC_PROT_READ | UC_PROT_WRITE
-    if guard is None:
-        uc.mem_map(memory.ram_base, memory.size, rw)
-        return
-    uc.mem_map(memory.ram_base, guard - memory.ram_base, rw)
-    uc.mem_map(guard + PAGE, memory.ram_end - guard - PAGE, rw)
-
-
 def _protect(uc, image, guard: CodeGuard | None = None) -> list[tuple[int, int]]:
     """Code pages: read/execute, with fenced gaps, and guarded (without a
     guard: bare, as bench/bench.py's raw Unicorn has them).  Other read-only
@@ -504,13 +510,3 @@ def signed(value: int, bits: int) -> int:
     """A register's bits read as a two's-complement number."""
     value &= (1 << bits) - 1
     return value - (1 << bits) if value >> (bits - 1) else value
-
-
-def _uc_error_reason(errno: int) -> str:
-    """Unicorn's error code in words: ours where we have them, else Unicorn's."""
-    import unicorn.unicorn_const as k
-    from unicorn import UcError
-    for name in dir(k):
-        if name.startswith("UC_ERR_") and getattr(k, name) == errno:
-            return faults.UC_ERRORS.get(name) or str(UcError(errno))
-    return str(UcError(errno))

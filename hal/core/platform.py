@@ -111,6 +111,9 @@ class Platform:
             else:
                 m.device_fault(str(e), address=m.backend.io_base + offset)
             return 0
+        except BaseException as e:      # Ctrl-C while waiting for input, or a bug of ours:
+            self.machine.stop_with(e)   # raised by run(), not lost inside a ctypes callback
+            return 0
 
 
 def attach(machine) -> Platform:

@@ -107,6 +107,7 @@ def measure(image, *, stdin: bytes | None = None, max_instructions: int | None =
         user_bytes, user_static = _user_static(program, origins)
     finally:
         program.close()
+        machine.close()          # its engine now, not when the collector gets to it
     mix = {c: sum(n for (k, _), n in counts.items() if k == INDEX[c]) for c in CLASSES}
     user_mix = {c: counts[INDEX[c], "user"] for c in CLASSES}
     categories = dict.fromkeys(CATEGORIES, 0)

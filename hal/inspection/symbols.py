@@ -1,10 +1,18 @@
 """What the debugger knows about a guest ELF: its .text, its functions (from
 the symbol table) and which C line each address came from (DWARF line info;
 guests are built with -g).  Used by `hal disasm`, `hal trace` and `hal compare`.
+
+The loader checks only what running a guest needs (the ELF header and
+program headers), so a file `hal run` accepts may still have section
+headers, a symbol table or DWARF that pyelftools cannot parse, and pyelftools
+reports damage with all sorts of exceptions.  So every read here is guarded:
+damaged section headers or symbols are one clear error; damaged DWARF only
+means no source lines.
 """
 from __future__ import annotations
 
 import bisect
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,23 +35,42 @@ class NoSuchFunction(HalError):
     """A function name the ELF's symbol table does not have."""
 
 
+class DamagedElf(HalError):
+    """Section headers or a symbol table that cannot be read."""
+
+
 class Program:
     """One loaded guest's ELF, read for its symbols and line table."""
 
     def __init__(self, image: Image):
+        import io
+
         from elftools.elf.elffile import ELFFile
         self.image = image
         self.backend = image.backend
-        self._file = open(image.path, "rb")
-        self.elf = ELFFile(self._file)
-        text = self.elf.get_section_by_name(".text")
-        if text is None:
-            raise HalError(f"{image.path}: no .text section")
-        self.text_address = text["sh_addr"]
-        self.text = text.data()
+        self._file = io.BytesIO(image.data)      # the bytes the loader checked, not the path again
+        with self._reading("its section headers"):
+            self.elf = ELFFile(self._file)
+            text = self.elf.get_section_by_name(".text")
+            if text is None:
+                raise DamagedElf(f"{image.path}: no .text section")
+            self.text_address = text["sh_addr"]
+            self.text = text.data()
+            if not isinstance(self.text_address, int) or len(self.text) > len(image.data):
+                raise DamagedElf(f"{image.path}: the .text section header is impossible")
 
     def close(self) -> None:
         self._file.close()
+
+    @contextmanager
+    def _reading(self, what: str):
+        try:
+            yield
+        except HalError:
+            raise
+        except Exception as e:          # pyelftools: ELFError, struct.error, KeyError, ...
+            detail = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+            raise DamagedElf(f"{self.image.path}: cannot read {what} ({detail})") from None
 
     @property
     def text_end(self) -> int:
@@ -54,6 +81,10 @@ class Program:
     def functions(self) -> list[Function]:
         """Functions by address: C functions (STT_FUNC, with sizes) and assembly
         labels in code (STT_NOTYPE: they run to the next symbol)."""
+        with self._reading("its symbol table"):
+            return self._functions()
+
+    def _functions(self) -> list[Function]:
         symtab = self.elf.get_section_by_name(".symtab")
         if symtab is None:
             return []
@@ -130,6 +161,13 @@ class Program:
 
     @cached_property
     def _line_table(self):
+        """Damaged DWARF: no lines (the code itself is still listed)."""
+        try:
+            return self._read_line_table()
+        except Exception:               # pyelftools: DWARFError, struct.error, KeyError, ...
+            return {}, []
+
+    def _read_line_table(self):
         rows: dict[int, tuple[Path, int]] = {}
         sequences: list[tuple[int, int]] = []
         if not self.elf.has_dwarf_info():

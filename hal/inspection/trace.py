@@ -146,5 +146,6 @@ def trace(image, *, limit: int, function: str | None = None, stdin: bytes | None
         end = stop.value
         fault = machine.fault.summary() if machine.fault else None
     b = image.backend
+    machine.close()
     return Trace(machine.name, b.name, function, limit, tracer.steps, end,
                  machine.exit_code if end == "exited" else None, fault, b.word_bytes * 2)

@@ -241,8 +241,9 @@ def gantt(console, m: dict, width: int | None = None) -> None:
     guests ran shows one of them, chosen so that over a row each guest shows
     in proportion to the ticks it ran: the guest whose ticks are least shown
     so far wins (so a 2:1 share reads 1 1 0 1 1 0, and a guest that ran a
-    column's worth of ticks always shows).  'x' marks a column of switching
-    only, '.' one idle throughout."""
+    column's worth of ticks always shows).  ':' marks a column where a guest
+    ran but the core was idle most of it (a guest held back by a small
+    limit), 'x' a column of switching only, '.' one idle throughout."""
     span = m["makespan"] or 1
     cells = max(20, (width or console.width) - 10)
     rows = {c["core"]: [dict() for _ in range(cells)] for c in m["core_stats"]}
@@ -262,7 +263,9 @@ def gantt(console, m: dict, width: int | None = None) -> None:
             runs = {k: v for k, v in cell.items() if isinstance(k, int)}
             for k, v in runs.items():
                 owed[k] = owed.get(k, 0.0) + v
-            if runs:
+            if runs and 2 * cell.get("idle", 0) > sum(cell.values()):
+                line.append(":", style="dim")
+            elif runs:
                 key = max(runs, key=lambda k: (owed[k], -k))
                 owed[key] -= sum(runs.values())
                 line.append(_symbol(key), style=f"bold {COLOURS[key % len(COLOURS)]}")
@@ -272,7 +275,8 @@ def gantt(console, m: dict, width: int | None = None) -> None:
                 line.append(".", style="dim")
         console.print(line)
     items = [Text(f"{_symbol(g['guest'])} {g['label']}", style=COLOURS[g["guest"] % len(COLOURS)])
-             for g in m["guest_stats"]] + [Text(". idle", style="dim"), Text("x switch", style="dim")]
+             for g in m["guest_stats"]] + [Text(". idle", style="dim"), Text(": mostly idle", style="dim"),
+                                   Text("x switch", style="dim")]
     legend, used = Text("legend:"), len("legend:")
     for item in items:
         if used + 2 + len(item) > console.width:

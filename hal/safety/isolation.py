@@ -16,6 +16,7 @@ import sys
 from typing import Callable
 
 from ..core.faults import Fault
+from . import signals
 
 
 def crashed_fault(exitcode: int | None) -> Fault:
@@ -40,7 +41,8 @@ def call_isolated(fn: Callable, *args, **kwargs):
     worker.start()
     send.close()
     try:
-        kind, value = receive.recv()
+        with signals.deferred():        # Ctrl-C: the worker stops and says how far it got
+            kind, value = receive.recv()
     except EOFError:
         kind, value = "died", None
     worker.join()
@@ -55,8 +57,10 @@ def call_isolated(fn: Callable, *args, **kwargs):
 def _worker(send, fn, args, kwargs) -> None:
     import faulthandler
     faulthandler.disable()      # a crash here is reported by the parent, in one line
+    signals.in_worker()
     try:
-        answer = ("ok", fn(*args, **kwargs))
+        with signals.working():
+            answer = ("ok", fn(*args, **kwargs))
     except BaseException as e:  # carried to the parent, raised there
         answer = ("error", e)
     sys.stdout.flush()

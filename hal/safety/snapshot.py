@@ -28,12 +28,16 @@ from pathlib import Path
 from ..core import loader, services
 from ..core.console import Console
 from ..core.machine import Machine, Request
+from ..core.limits import MAX_COUNT
 from ..core.memmap import MAX_MEMORY, MIN_MEMORY, PAGE, MemoryMap
 from ..errors import HalError
+from ..paths import read_file
 
 MAGIC = b"HALSNAP"
 VERSION = 1
 _LEN = struct.Struct("<Q")
+MAX_SNAPSHOT = 1 << 30          # bytes: RAM (at most 256 MiB) compresses, the ELF is at most 64 MiB
+MAX_HEADER = 1 << 20            # bytes of JSON header: a few hundred registers' worth
 
 
 class SnapshotError(HalError):
@@ -61,17 +65,17 @@ def save(machine: Machine, path: str | Path) -> None:
     parts = [json.dumps(header, sort_keys=True).encode(), machine.image.data,
              zlib.compress(machine.guest_memory.ram(), 6), machine.console.output]
     body = MAGIC + bytes([VERSION]) + b"".join(_LEN.pack(len(p)) + p for p in parts)
-    Path(path).write_bytes(body + hashlib.sha256(body).digest())
+    try:
+        Path(path).write_bytes(body + hashlib.sha256(body).digest())
+    except OSError as e:
+        raise SnapshotError(f"{path}: cannot write the snapshot: {e.strerror}") from None
 
 
 def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None) -> Machine:
     """A machine that carries on exactly where the snapshot in `path` stopped.
     New output goes to `echo` as it comes; input comes from `stdin`."""
     path = Path(path)
-    try:
-        blob = path.read_bytes()
-    except OSError as e:
-        raise SnapshotError(f"{path}: cannot read snapshot: {e.strerror}") from None
+    blob = read_file(path, MAX_SNAPSHOT, SnapshotError, "a snapshot")
     header, elf, ram, console = _parts(path, blob)
     h = _check_header(path, header)
     try:
@@ -82,21 +86,23 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
     if b.name != h["isa"]:
         raise SnapshotError(f"{path}: header says {h['isa']} but the guest is {b.name}")
     regs = h["registers"]
-    if set(regs) != set(b.regs.dump) or not all(
-            isinstance(v, int) and 0 <= v <= b.word_mask for v in regs.values()):
+    if set(regs) != set(b.regs.dump) or not all(_word(v, b.word_mask) for v in regs.values()):
         raise SnapshotError(f"{path}: registers do not match the {b.name} register set")
-    try:
-        ram = zlib.decompress(ram)
-    except zlib.error:
-        raise SnapshotError(f"{path}: guest memory is damaged") from None
-    if len(ram) != h["memory"]:
-        raise SnapshotError(f"{path}: guest memory is {len(ram)} bytes, header says {h['memory']}")
+    if not -(1 << (b.bits - 1)) <= h["arg"] <= b.word_mask:
+        raise SnapshotError(f"{path}: 'arg' {h['arg']} does not fit a {b.bits}-bit word")
+    req = h.get("request")
+    if req is not None:
+        service = services.BY_NUMBER[req["service"]]
+        if (not service.blocking or len(req["args"]) != len(service.args)
+                or not all(_word(a, b.word_mask) for a in req["args"])):
+            raise SnapshotError(f"{path}: pending request in the snapshot is damaged")
+    ram = _inflate(path, ram, h["memory"])
     if len(console) > h["console_limit"]:
         raise SnapshotError(f"{path}: console output is longer than its limit")
 
     m = Machine(image, name=h["name"], memory=MemoryMap(h["memory"]),
                 console=Console(limit=h["console_limit"], input=stdin),
-                max_instructions=h["max_instructions"] or 0, native=native)
+                max_instructions=h.get("max_instructions") or 0, native=native)
     _write_ram(m, ram)
     for r, v in regs.items():
         m.uc.reg_write(b.reg(r), v)
@@ -104,9 +110,28 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
     m.extra_ticks, m.hal_calls, m.arg = h["extra_ticks"], h["hal_calls"], h["arg"]
     m.console.restore(console, echo)
     _restore_devices(path, m, h.get("devices"))
-    if h["request"] is not None:
-        m.request = Request(services.BY_NUMBER[h["request"]["service"]], tuple(h["request"]["args"]))
+    if req is not None:
+        m.request = Request(services.BY_NUMBER[req["service"]], tuple(req["args"]))
     return m
+
+
+def _word(v, mask: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= mask
+
+
+def _inflate(path: Path, data: bytes, size: int) -> bytes:
+    """The guest's RAM, exactly `size` bytes of it: decompression stops there,
+    so a small file cannot ask for gigabytes (a compression bomb)."""
+    d = zlib.decompressobj()
+    try:
+        ram = d.decompress(data, size + 1)
+    except zlib.error:
+        raise SnapshotError(f"{path}: guest memory is damaged") from None
+    if len(ram) > size or d.unconsumed_tail or not d.eof:
+        raise SnapshotError(f"{path}: guest memory is larger than the {size} bytes the header says")
+    if len(ram) != size:
+        raise SnapshotError(f"{path}: guest memory is {len(ram)} bytes, header says {size}")
+    return ram
 
 
 def _restore_devices(path: Path, m: Machine, saved) -> None:
@@ -117,7 +142,7 @@ def _restore_devices(path: Path, m: Machine, saved) -> None:
     for name, fields in saved.items():
         d = devices[name]
         if not isinstance(fields, dict) or set(fields) != set(d.state) or not all(
-                v is None or isinstance(v, (int, bool)) for v in fields.values()):
+                v is None or isinstance(v, bool) or _word(v, 0xFFFF_FFFF) for v in fields.values()):
             raise SnapshotError(f"{path}: state of the {name} is damaged")
         for attr, value in fields.items():
             setattr(d, attr, value)
@@ -157,9 +182,11 @@ def _parts(path: Path, blob: bytes) -> tuple[dict, bytes, bytes, bytes]:
         pos += n
     if pos != len(body):
         raise SnapshotError(f"{path}: unexpected bytes after the snapshot")
+    if len(parts[0]) > MAX_HEADER:
+        raise SnapshotError(f"{path}: snapshot header is {len(parts[0])} bytes, too large")
     try:
         header = json.loads(parts[0])
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise SnapshotError(f"{path}: snapshot header is not valid JSON") from None
     return header, parts[1], parts[2], parts[3]
 
@@ -176,15 +203,17 @@ def _check_header(path: Path, h) -> dict:
             raise SnapshotError(f"{path}: snapshot header field '{key}' is missing or not {kind.__name__}")
     if not MIN_MEMORY <= h["memory"] <= MAX_MEMORY or h["memory"] % PAGE:
         raise SnapshotError(f"{path}: memory size {h['memory']} is impossible")
-    if min(h["retired"], h["extra_ticks"], h["hal_calls"], h["console_limit"]) < 0:
-        raise SnapshotError(f"{path}: negative counts in the snapshot header")
+    for key in ("retired", "extra_ticks", "hal_calls", "console_limit"):
+        if not 0 <= h[key] <= MAX_COUNT:
+            raise SnapshotError(f"{path}: '{key}' {h[key]} is impossible (0 to {MAX_COUNT})")
     mi = h.get("max_instructions")
-    if mi is not None and (not isinstance(mi, int) or mi < 1):
+    if mi is not None and (isinstance(mi, bool) or not isinstance(mi, int)
+                           or not 1 <= mi <= MAX_COUNT or h["retired"] > mi):
         raise SnapshotError(f"{path}: 'max_instructions' is impossible")
     req = h.get("request")
     if req is not None:
-        if (not isinstance(req, dict) or req.get("service") not in services.BY_NUMBER
-                or not isinstance(req.get("args"), list)
-                or not all(isinstance(a, int) and a >= 0 for a in req["args"])):
+        if (not isinstance(req, dict) or isinstance(req.get("service"), bool)
+                or req.get("service") not in services.BY_NUMBER
+                or not isinstance(req.get("args"), list)):
             raise SnapshotError(f"{path}: pending request in the snapshot is damaged")
     return h

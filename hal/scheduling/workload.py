@@ -26,12 +26,20 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.limits import (MAX_CHANNEL_CAPACITY, MAX_CORES, MAX_COUNT, MAX_WEIGHT, MIN_FRACTION,
+                           fraction_ok, weight_ok)
 from ..errors import HalError
 
 GUEST_KEYS = {"program": str, "isa": str, "weight": (int, float), "reservation": (int, float),
               "limit": (int, float), "arg": int, "count": int}
 SCHEDULE_KEYS = {"cores": int, "quantum": int, "switch_cost": int, "policy": str,
                  "compare": str, "channel_capacity": int, "max_instructions": int}
+# The ranges of the numbers in [schedule] (first, last): nothing may wrap in
+# the native counter, and a channel holds at least one value
+SCHEDULE_RANGES = {"cores": (1, MAX_CORES), "quantum": (1, MAX_COUNT), "switch_cost": (0, MAX_COUNT),
+                   "channel_capacity": (1, MAX_CHANNEL_CAPACITY), "max_instructions": (0, MAX_COUNT)}
+MAX_WORKLOAD_BYTES = 1 << 20
+MAX_ARG = (1 << 64) - 1         # hal_arg() is one machine word: checked per ISA in resolve()
 
 
 class WorkloadError(HalError):
@@ -66,14 +74,17 @@ def _check(where: str, key: str, value, kinds) -> None:
 
 
 def _validate_guest(where: str, spec: GuestSpec) -> GuestSpec:
-    if spec.weight <= 0:
-        raise WorkloadError(f"{where}: 'weight' must be positive, not {spec.weight}")
-    if not 0 <= spec.reservation <= 1:
-        raise WorkloadError(f"{where}: 'reservation' is a fraction of one core, 0 to 1, "
-                            f"not {spec.reservation}")
-    if spec.limit is not None and not 0 < spec.limit <= 1:
-        raise WorkloadError(f"{where}: 'limit' is a fraction of one core, above 0 and at most 1, "
+    if not weight_ok(spec.weight):
+        raise WorkloadError(f"{where}: 'weight' must be a number from {MIN_FRACTION} to "
+                            f"{MAX_WEIGHT:,}, not {spec.weight}")
+    if spec.reservation != 0 and not fraction_ok(spec.reservation):
+        raise WorkloadError(f"{where}: 'reservation' is a fraction of one core, 0 or "
+                            f"{MIN_FRACTION} to 1, not {spec.reservation}")
+    if spec.limit is not None and not fraction_ok(spec.limit):
+        raise WorkloadError(f"{where}: 'limit' is a fraction of one core, {MIN_FRACTION} to 1, "
                             f"not {spec.limit}")
+    if not -(1 << 63) <= spec.arg <= MAX_ARG:
+        raise WorkloadError(f"{where}: 'arg' {spec.arg} does not fit a machine word")
     if spec.limit is not None and spec.reservation > spec.limit:
         raise WorkloadError(f"{where}: 'reservation' {spec.reservation} exceeds 'limit' {spec.limit}")
     return spec
@@ -102,15 +113,17 @@ def parse_spec(text: str) -> GuestSpec:
 
 
 def load(path: str | Path) -> Workload:
+    from ..paths import read_file
     path = Path(path)
+    blob = read_file(path, MAX_WORKLOAD_BYTES, WorkloadError, "a workload file")
     try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise WorkloadError(f"{path}: no such workload file") from None
-    except (OSError, UnicodeDecodeError) as e:
+        data = tomllib.loads(blob.decode())
+    except UnicodeDecodeError as e:
         raise WorkloadError(f"{path}: cannot read: {e}") from None
     except tomllib.TOMLDecodeError as e:
         raise WorkloadError(f"{path}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise WorkloadError(f"{path}: not valid TOML: nested too deeply") from None
     unknown = set(data) - {"schedule", "guest"}
     if unknown:
         raise WorkloadError(f"{path}: unknown table '{sorted(unknown)[0]}' (use [schedule] and [[guest]])")
@@ -122,6 +135,11 @@ def load(path: str | Path) -> Workload:
             raise WorkloadError(f"{path}: [schedule] has unknown key '{key}' "
                                 f"(known: {', '.join(SCHEDULE_KEYS)})")
         _check(f"{path}: [schedule]", key, value, SCHEDULE_KEYS[key])
+        if key in SCHEDULE_RANGES:
+            first, last = SCHEDULE_RANGES[key]
+            if not first <= value <= last:
+                raise WorkloadError(f"{path}: [schedule] '{key}' must be {first} to {last:,}, "
+                                    f"not {value}")
     entries = data.get("guest", [])
     if not isinstance(entries, list) or not entries:
         raise WorkloadError(f"{path}: no [[guest]] entries")
@@ -183,5 +201,8 @@ def resolve(specs: list[GuestSpec]):
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             label = f"{label}#{seen[label]}"
+        bits = image.backend.bits
+        if not -(1 << (bits - 1)) <= spec.arg < 1 << bits:
+            raise WorkloadError(f"guest '{label}': 'arg' {spec.arg} does not fit a {bits}-bit word")
         configs.append(GuestConfig(label, image, spec.weight, spec.reservation, spec.limit, spec.arg))
     return configs
