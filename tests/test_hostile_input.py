@@ -143,3 +143,50 @@ def test_bundled_workloads_still_run():
     code, _, err = hal("schedule", "--workload", str(GUESTS / "workloads" / "pipeline.toml"),
                        "--no-output")
     assert code == 0, err
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('#include "/dev/zero"\nint main(void) { return 0; }\n', '#include /dev/zero: not a regular file'),
+    ('#include "pipe.h"\nint main(void) { return 0; }\n', 'pipe.h: not a regular file'),
+])
+def test_a_source_that_includes_a_device_or_a_pipe_is_refused_at_once(tmp_path, text, fragment):
+    """The compiler would read /dev/zero without end, or wait on the pipe for ever."""
+    os.mkfifo(tmp_path / "pipe.h")
+    (tmp_path / "evil.c").write_text(text)
+    code, _, err = hal("run", str(tmp_path / "evil.c"), "--isa", "x86", timeout=60)
+    assert code == 2 and fragment in one_line(err)
+
+
+def test_assembly_that_incbins_a_device_is_refused_and_a_pipe_as_source_is_named(tmp_path):
+    (tmp_path / "main.c").write_text("int main(void) { return 0; }\n")
+    (tmp_path / "blob.S").write_text('.data\n.incbin "/dev/zero"\n')
+    code, _, err = hal("build", str(tmp_path / "main.c"), str(tmp_path / "blob.S"), "--isa", "x86",
+                       timeout=60)
+    assert code == 2 and "blob.S: .incbin /dev/zero: not a regular file" in one_line(err)
+    os.mkfifo(tmp_path / "fifo.c")
+    code, _, err = hal("run", str(tmp_path / "fifo.c"), "--isa", "x86", timeout=60)
+    assert code == 2 and "fifo.c: not a regular file" in one_line(err)
+
+
+@pytest.mark.parametrize("source, text, limit, fragment", [
+    # a macro hides the name from the scan: only the limits stop the compiler
+    ("blob.S", '#define F "/dev/zero"\n.data\n.incbin F\n', "COMPILER_MEMORY",
+     "the compiler ran out of memory"),
+    ("wait.c", '#define F "pipe.h"\n#include F\nint main(void) { return 0; }\n',
+     "COMPILER_SECONDS", "the compiler ran for more than 5 seconds"),
+])
+def test_a_compiler_that_reads_without_end_is_stopped(tmp_path, monkeypatch, source, text, limit,
+                                                      fragment):
+    from hal.core import registry
+    from hal.errors import BuildError
+    from hal.toolchain import build
+    monkeypatch.setattr(build, "COMPILER_MEMORY", 1 << 30)
+    monkeypatch.setattr(build, "COMPILER_SECONDS", 5 if limit == "COMPILER_SECONDS" else 120)
+    os.mkfifo(tmp_path / "pipe.h")
+    (tmp_path / "main.c").write_text("int main(void) { return 0; }\n")
+    (tmp_path / source).write_text(text)
+    sources = [tmp_path / source] if source.endswith(".c") else [tmp_path / "main.c", tmp_path / source]
+    start = time.monotonic()
+    with pytest.raises(BuildError, match=fragment):
+        build.build(sources, registry.get("x86"))
+    assert time.monotonic() - start < 100

@@ -110,7 +110,9 @@ def plan(sources: Sources, backend: Backend, options: BuildOptions = DEFAULT) ->
     for item in items:
         path = Path(item)
         if not path.is_file():
-            raise BuildError(f"{path}: no such source file")
+            raise BuildError(f"{path}: not a regular file (a device, pipe or socket)"
+                             if path.exists() and not path.is_dir() else
+                             f"{path}: no such source file")
         if path.suffix not in SUFFIXES:
             raise BuildError(f"{path}: not a C or assembly source (.c, .S)")
         found.append(path)
@@ -263,16 +265,54 @@ def _build_with_libc(p: Plan, out: Path) -> None:
         shutil.rmtree(objdir, ignore_errors=True)
 
 
+# What one compiler command may take.  A source can make a compiler read for
+# ever (`.incbin "/dev/zero"` in assembly filled 22 GB before the kernel's
+# OOM killer stopped it) or wait for ever (#include of a pipe): on a shared
+# classroom machine neither may take the host down or hang hal.
+COMPILER_MEMORY = 3 << 30       # bytes of address space (zig needs well under 1 GiB)
+COMPILER_SECONDS = 300          # a normal guest builds in seconds
+
+
 def _run(p: Plan, command: list[str]) -> None:
     """Run one compiler command; its errors become a BuildError with the
     compiler's own message, naming sources as the user named them."""
-    # lld finds the SDK's INCLUDEd layout.ld in the current directory
-    proc = subprocess.run(command, cwd=paths.LIB, capture_output=True, text=True)
+    import resource
+    import signal
+    # lld finds the SDK's INCLUDEd layout.ld in the current directory.  Its own
+    # process group, so that a timeout or Ctrl-C ends zig and the clang it starts.
+    proc = subprocess.Popen(command, cwd=paths.LIB, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        # Set on the running command (a preexec_fn is unsafe beside build_all's
+        # threads); `python -m ziglang` has barely started, and the processes
+        # it execs and starts inherit the limit.
+        resource.prlimit(proc.pid, resource.RLIMIT_AS, (COMPILER_MEMORY, COMPILER_MEMORY))
+        _, stderr = proc.communicate(timeout=COMPILER_SECONDS)
+    except subprocess.TimeoutExpired:
+        _kill(proc, signal.SIGKILL)
+        raise BuildError(f"{p.name} does not build for {p.backend.name}: the compiler ran for "
+                         f"more than {COMPILER_SECONDS} seconds (does a source include a pipe "
+                         f"or a device?)") from None
+    except BaseException:             # Ctrl-C: the compiler goes too
+        _kill(proc, signal.SIGKILL)
+        raise
     if proc.returncode != 0:
-        message = proc.stderr.strip()
+        message = stderr.strip()
         for s in p.sources:
             message = message.replace(str(s.resolve()), str(s))
+        if "LLVM ERROR: out of memory" in message:     # its crash report says nothing more
+            message = (f"the compiler ran out of memory (it may use {COMPILER_MEMORY >> 30} GiB): "
+                       f"does a source include a device or a huge file?")
+        elif proc.returncode < 0 and not message:
+            message = f"the compiler was killed by signal {-proc.returncode}"
         raise BuildError(f"{p.name} does not build for {p.backend.name}:\n{message}")
+
+
+def _kill(proc: subprocess.Popen, sig: int) -> None:
+    import contextlib
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, sig)
+    proc.communicate()
 
 
 def _mark_standalone(elf: Path) -> None:

@@ -6,7 +6,9 @@ before it runs the compiler: "name" is looked for beside the including
 file, then in each -I folder; <name> in each -I folder.  A name found in
 none of them is the toolchain's (the SDK's hal.h, or a C library header).
 The scan does not evaluate #if, so it may take in a header the compiler
-skips; that costs at most a needless rebuild.
+skips; that costs at most a needless rebuild.  It refuses an #include or
+an assembler `.incbin` that names a device, pipe or socket (/dev/zero, a
+FIFO): the compiler would never finish reading it.
 
 A program asks for the C library when it includes a header that only a
 hosted C implementation has: <stdio.h> does, <stdint.h> does not (C11's
@@ -26,6 +28,7 @@ FREESTANDING = frozenset({"float.h", "iso646.h", "limits.h", "stdalign.h", "stda
 SDK = frozenset({"hal.h", "hal_services.h", "hal_devices.h", "io.h"})   # guests/include, arch/<isa>
 
 _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
+_INCBIN = re.compile(r'^[ \t]*\.incbin[ \t]+"([^"\n]+)"', re.M)    # assembly's whole-file include
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,12 @@ def scan(sources: tuple[Path, ...], includes: tuple[Path, ...] = ()) -> Scan:
             text = current.read_text(errors="replace")
         except OSError:
             continue
+        for name in _INCBIN.findall(text):
+            _refuse_special(current, ".incbin", [Path(name), current.parent / name])
         for kind, name in _INCLUDE.findall(text):
             folders = ([current.parent] if kind == '"' else []) + list(includes)
+            _refuse_special(current, "#include", [Path(name)] if Path(name).is_absolute()
+                            else [f / name for f in folders])
             target = next((f / name for f in folders if (f / name).is_file()), None)
             if target is None:
                 toolchain.add(name)
@@ -66,3 +73,17 @@ def scan(sources: tuple[Path, ...], includes: tuple[Path, ...] = ()) -> Scan:
                 found.append(target)
                 todo.append(target)
     return Scan(tuple(found), frozenset(toolchain))
+
+
+def _refuse_special(source: Path, what: str, candidates: list[Path]) -> None:
+    """A device, pipe or socket named where a file belongs: the compiler would
+    read /dev/zero without end, or wait on a pipe for ever, so refuse it now."""
+    from ..errors import BuildError
+    for c in candidates:
+        try:
+            special = c.exists() and not c.is_file() and not c.is_dir()
+        except OSError:
+            continue
+        if special:
+            raise BuildError(f"{source}: {what} {c}: not a regular file (a device, pipe or "
+                             f"socket), which the compiler would read without end")
