@@ -132,3 +132,12 @@ def test_a_request_stops_the_running_machine_at_its_next_block():
         interrupt.requested = False
         interrupt.running = None
     assert m.retired > 1000 and m.fault is None
+
+
+def test_ctrl_c_while_a_c_library_program_waits_in_read():
+    """Blocked in the personality's read(), inside the trap's hook."""
+    from conftest import LIBC_TESTS, c_program
+    c_program(LIBC_TESTS / "echo.c", "ppc")     # built first: a build in progress uses no CPU here
+    code, _, err = ctrl_c("run", str(LIBC_TESTS / "echo.c"), "--isa", "ppc",
+                          stdin=subprocess.PIPE, waiting=True)
+    assert code == 130 and the_line(err).startswith("hal: interrupted: echo on ppc after ")

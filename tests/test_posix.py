@@ -190,3 +190,14 @@ def test_the_readme_shows_the_table_the_command_prints():
     from conftest import TESTS
     code, out, _ = hal("syscalls", "--markdown")
     assert code == 0 and out in (TESTS.parent / "README.md").read_text()
+
+
+def test_console_input_is_never_written_over_a_programs_code(backend):
+    """Every service that writes guest memory respects the program's own page
+    protections: read() says EFAULT, the HAL's hal_read faults at its trap."""
+    import io
+    image = c_program(LIBC_TESTS / "read_over_code.c", backend.name)
+    result = runner.run(image, stdin=io.BytesIO(bytes(600)))
+    assert result.output == b"read: -1 EFAULT\nvictim(2): 7\n"
+    assert result.fault.reason.startswith("hal_read of 600 bytes writes to read-only memory at ")
+    assert result.fault.instruction == backend.trap.mnemonic
