@@ -201,3 +201,11 @@ def test_console_input_is_never_written_over_a_programs_code(backend):
     assert result.output == b"read: -1 EFAULT\nvictim(2): 7\n"
     assert result.fault.reason.startswith("hal_read of 600 bytes writes to read-only memory at ")
     assert result.fault.instruction == backend.trap.mnemonic
+
+
+def test_a_c_library_programs_stack_overflow_is_named(backend):
+    """Recursion without end meets the unmapped page below the stack, and says so."""
+    result = runner.run(c_program(LIBC_TESTS / "recurse.c", backend.name))
+    assert result.output == b"going down\n"
+    assert result.fault.reason.startswith("stack overflow: write past the end of the stack"), \
+        result.fault.reason

@@ -105,6 +105,7 @@ class Machine:
                     uc.mem_write(seg.vaddr, seg.data)
             else:
                 self.os.map_memory()
+                guard = self.os.stack_guard
         except UcError as e:
             close_engine(uc)
             raise OutOfMemory(f"cannot give {self.name} {memory.size >> 10} KiB of RAM: {e}") from None

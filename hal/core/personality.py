@@ -21,6 +21,7 @@ class Personality(Protocol):
     called with the machine, before the machine maps any memory."""
 
     default_memory: int     # the memory limit when the user gives none (bytes)
+    stack_guard: int        # a page below the stack never mapped: a stack overflow faults there
 
     def map_memory(self) -> None:
         """Map the program's segments (read/write: the machine protects code

@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from ..core.loader import Image
+from ..core.memmap import PAGE
 from ..core.services import LIBC_TAG, TAG_MASK
 from ..errors import HalError
 from . import abi as abis
@@ -90,6 +91,11 @@ class Posix:
                 self.log.append(strace.describe(self, call, name, args, result))
         if result is not None:
             a.set_result(self.uc, b, result)
+
+    @property
+    def stack_guard(self) -> int:
+        """The page below the stack, which nothing is ever mapped on (space.py)."""
+        return self.space.stack_bottom - PAGE
 
     def in_ram(self, start: int, length: int) -> bool:
         return self.space.in_ram(start, length)
