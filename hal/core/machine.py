@@ -112,14 +112,18 @@ class Machine:
         except BaseException:
             close_engine(uc)
             raise
-        self.code_guard = CodeGuard(uc, b, self._on_trap_word)
-        self._guard_checked = False
-        code_runs = _protect(uc, image, self.code_guard)
-        self.guest_memory = GuestMemory(uc, self.space, guard, fixed=self.os is None)
-        if self.os is None:
-            b.enter(uc, image.entry, memory.stack_top)
-        else:
-            self.os.enter()
+        try:
+            self.code_guard = CodeGuard(uc, b, self._on_trap_word)
+            self._guard_checked = False
+            code_runs = _protect(uc, image, self.code_guard)
+            self.guest_memory = GuestMemory(uc, self.space, guard, fixed=self.os is None)
+            if self.os is None:
+                b.enter(uc, image.entry, memory.stack_top)
+            else:
+                self.os.enter()
+        except BaseException:
+            close_engine(uc)
+            raise
         self.counter = make_counter(b, uc, native, code=_code_range(image.entry, code_runs))
         self._core = FastCore(uc, self._pc)
         if self.max_instructions is not None:

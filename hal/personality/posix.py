@@ -61,7 +61,7 @@ class Posix:
     def enter(self) -> None:
         image = self.machine.image
         sp = stack.build(self.uc, self.backend, self.abi, image, self.argv,
-                         self.random.randbytes(16), STACK_TOP)
+                         self.random.randbytes(16), STACK_TOP, self.space.stack_bottom)
         self.backend.enter(self.uc, image.entry, sp)
         self.abi.start(self)
 
@@ -191,7 +191,9 @@ def adopt(image: Image, args: tuple[str, ...] = (), files: tuple[str, ...] = ())
     for name in files:
         path = Path(name)
         if not path.is_file():
-            raise HalError(f"--file {name}: no such file")
+            raise HalError(f"--file {name}: not a regular file (a device, pipe or socket)"
+                           if path.exists() and not path.is_dir() else
+                           f"--file {name}: no such file")
         named[guest_path(name)] = path.resolve()
     for arg in args:
         if os.path.isfile(arg):

@@ -33,9 +33,13 @@ AT_SECURE, AT_RANDOM, AT_HWCAP2, AT_EXECFN = 23, 25, 26, 31
 CLOCK_TICKS = 100           # sysconf(_SC_CLK_TCK)
 
 
-def build(uc, backend, abi, image, argv: tuple[str, ...], random: bytes, top: int) -> int:
-    """Write the initial stack below `top`; returns the stack pointer."""
+def build(uc, backend, abi, image, argv: tuple[str, ...], random: bytes, top: int,
+          bottom: int) -> int:
+    """Write the initial stack below `top`, above `bottom`; returns the stack
+    pointer.  Arguments that leave the program less than a page of its stack
+    are bad input (the kernel's E2BIG)."""
     from ..core.memmap import PAGE
+    from ..errors import LoadError
     width, order = backend.word_bytes, backend.endian
     strings = bytearray()
 
@@ -62,6 +66,10 @@ def build(uc, backend, abi, image, argv: tuple[str, ...], random: bytes, top: in
     words = [len(argv), *(base + a for a in arg_at), 0, *(base + e for e in env_at), 0,
              *(w for pair in auxv for w in pair), AT_NULL, 0]
     sp = (base - len(words) * width) & ~15
+    if sp - PAGE < bottom:
+        raise LoadError(f"{image.name}: its {len(argv) - 1} arguments need {(top - sp) >> 10} KiB "
+                        f"of its {(top - bottom) >> 10} KiB stack (an eighth of --memory), "
+                        f"leaving it too little to run")
     uc.mem_write(base, bytes(strings))
     uc.mem_write(sp, b"".join(w.to_bytes(width, order) for w in words))
     return sp
