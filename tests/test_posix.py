@@ -213,3 +213,23 @@ def test_a_c_library_programs_stack_overflow_is_named(backend):
     assert result.output == b"going down\n"
     assert result.fault.reason.startswith("stack overflow: write past the end of the stack"), \
         result.fault.reason
+
+
+def test_a_named_file_is_read_once_up_to_a_size_and_never_from_a_pipe(tmp_path, monkeypatch):
+    """A file grown past the limit is EFBIG, one swapped for a FIFO after it was
+    named is EACCES (never a hang), and a file opened 64 times is held once."""
+    import os
+
+    from hal.personality import files
+    notes = tmp_path / "notes.txt"
+    notes.write_text("line one\nline two\nthird\n")
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10)
+    image = c_program(LIBC_TESTS / "files.c", "ppc", args=(str(notes),))
+    assert runner.run(image).output.decode() == f"cannot open {notes}: File too large\n"
+    notes.unlink()
+    os.mkfifo(notes)
+    assert runner.run(image).output.decode() == f"cannot open {notes}: Permission denied\n"
+    table = files.FileTable({"/a": tmp_path / "a"})
+    (tmp_path / "a").write_bytes(b"12345")
+    fds = [table.open("/a", False) for _ in range(3)]
+    assert len({id(table.get(fd).data) for fd in fds}) == 1

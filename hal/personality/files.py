@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FILES = 64                      # RLIMIT_NOFILE
+MAX_FILE_BYTES = 256 << 20          # a named file larger than this is EFBIG
 S_IFIFO, S_IFREG = 0o010000, 0o100000
 
 
@@ -39,6 +40,7 @@ class FileTable:
     def __init__(self, named: dict[str, Path]):
         self.named = named                  # guest path -> the host file behind it
         self.fds: dict[int, Console | OpenFile] = {0: STDIN, 1: STDOUT, 2: STDERR}
+        self._contents: dict[str, bytes] = {}   # read once: 64 opens share one copy
 
     def get(self, fd: int):
         return self.fds.get(fd)
@@ -50,10 +52,17 @@ class FileTable:
             return "ENOENT"
         if writing:
             return "EROFS"
-        try:
-            data = host.read_bytes()
-        except OSError:
-            return "EACCES"
+        data = self._contents.get(path)
+        if data is None:
+            # A regular file, up to a size, checked on the open file: one that
+            # became a FIFO or /dev/zero since it was named is not read for ever.
+            from ..errors import HalError
+            from ..paths import read_file
+            try:
+                data = read_file(host, MAX_FILE_BYTES)
+            except HalError as e:
+                return "EFBIG" if "too large" in str(e) else "EACCES"
+            self._contents[path] = data
         return self._lowest(OpenFile(path, data))
 
     def close(self, fd: int) -> str | None:
