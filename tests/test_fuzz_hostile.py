@@ -73,6 +73,9 @@ OPTIONS = [
     ("compare", "hello", "--isa", "alpha", "--max-instructions"),
     ("compare", "hello", "--isa", "alpha", "--jobs"),
     ("trace", "hello", "--isa", "ppc", "--limit"),
+    ("profile", "hello", "--isa", "mips", "--max-instructions"),
+    ("profile", "hello", "--isa", "mips", "--jobs"),
+    ("disasm", "hello", "--isa", "x86", "--columns", "--width"),
 ]
 
 

@@ -80,7 +80,7 @@ def compare(guest, isa, fmt, user_only, max_instructions, input_file, svg_file, 
 @click.option("--diff", "diff_spec", metavar="A,B", default=None,
               help="two builds side by side: two ISAs (x86,mips) or one ISA at two "
                    "optimisation levels (-O0,-O2 with --isa, or x86:-O0,x86:-O2)")
-@click.option("--width", type=click.IntRange(min=40), default=None,
+@click.option("--width", type=click.IntRange(min=40, max=1000), default=None,
               help="characters per line for --columns and --diff "
                    "[default: the terminal's width, else 160]")
 @build_options

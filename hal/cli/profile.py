@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from .common import build_options, make_options
+from .common import build_options, count, make_options
 from .inspect import ISAS_HELP
 
 
@@ -14,11 +14,11 @@ from .inspect import ISAS_HELP
 @click.option("--isa", default=None, help=ISAS_HELP + " [default: all; an ELF: its own]")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
-@click.option("--max-instructions", type=click.IntRange(min=1), default=None,
+@click.option("--max-instructions", type=count(1), default=None,
               help="stop a guest that retires more instructions than this")
 @click.option("--input", "input_file", type=click.File("rb"), default=None,
               help="file every ISA's run reads as console input (default: none)")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=None,
               help="host processes to measure on [default: all cores]")
 @build_options
 def profile(guest, isa, fmt, max_instructions, input_file, jobs, **compiler):
