@@ -1,7 +1,8 @@
 """Fuzzing the ways in that once broke halemu: numbers at the boundaries on the
 command line and in workload files, snapshots rewritten with a good checksum,
 compression bombs, and ELF files whose section headers, symbols or DWARF are
-damaged (which `hal run` never reads, but `disasm`, `trace` and `compare` do).
+damaged (which `hal run` never reads, but `disasm`, `trace`, `compare` and
+`profile` do).
 
 Whatever the input, the outcome is a result or one HalError line: never
 another exception (exit 70), a crash or a hang."""
@@ -271,7 +272,7 @@ def test_damaged_sections_and_dwarf_for_disasm_trace_and_compare(isa, seed, flip
             assert "\n" not in str(e), (step, str(e))
 
 
-@pytest.mark.parametrize("command", ["disasm", "trace", "compare"])
+@pytest.mark.parametrize("command", ["disasm", "trace", "compare", "profile"])
 def test_broken_section_headers_are_one_line_for_each_tool(capsys, tmp_path, command):
     """The section header table pointed past the end of the file: `hal run`
     runs it (it needs only program headers); the tools say what is wrong."""
@@ -284,3 +285,24 @@ def test_broken_section_headers_are_one_line_for_each_tool(capsys, tmp_path, com
     code, _, err = cli(capsys, command, str(bad))
     assert code == 2 and "cannot read its section headers" in err
     clean(code, err)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(isa=st.sampled_from(ISAS), seed=st.integers(0, 2**32 - 1), flips=st.integers(1, 40))
+def test_damaged_dwarf_for_profile_conventions_and_columns(capsys, tmp_path_factory, isa, seed,
+                                                          flips):
+    """The readers of DWARF's units, functions and argument places (`hal
+    profile`, `disasm`'s conventions and --columns): one line or a result."""
+    rng = random.Random(seed)
+    data = bytearray(ELVES[isa])
+    for _ in range(flips):
+        lo, hi = rng.choice(REGIONS[isa])
+        pos = rng.randrange(lo, max(lo + 1, min(hi, len(data))))
+        data[pos:pos + 4] = (b"\xff\xff\xff\xff" if rng.random() < 0.3
+                             else bytes([rng.randrange(256)]))[:len(data) - pos]
+    path = tmp_path_factory.mktemp("dwarf") / f"fuzz-{isa}.elf"
+    path.write_bytes(bytes(data))
+    for args in (("profile", str(path), "--jobs", "1"), ("disasm", str(path), "--source"),
+                 ("disasm", str(path), "--columns", "--width", "120")):
+        code, _, err = cli(capsys, *args)
+        clean(code, err)
