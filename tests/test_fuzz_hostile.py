@@ -306,3 +306,22 @@ def test_damaged_dwarf_for_profile_conventions_and_columns(capsys, tmp_path_fact
                  ("disasm", str(path), "--columns", "--width", "120")):
         code, _, err = cli(capsys, *args)
         clean(code, err)
+
+
+@pytest.mark.parametrize("command", ["disasm", "profile", "compare"])
+def test_a_debug_section_that_claims_a_terabyte_is_refused_before_it_is_made(capsys, tmp_path,
+                                                                            command):
+    """pyelftools makes a NOBITS section's data as zeros of the size it claims:
+    a .debug_info header rewritten so would have it allocate 1 TiB."""
+    from elftools.elf.elffile import ELFFile
+    data = bytearray(ELVES["alpha"])
+    f = ELFFile(io.BytesIO(bytes(data)))
+    index = next(i for i, s in enumerate(f.iter_sections()) if s.name == ".debug_info")
+    header = f.header["e_shoff"] + index * f.header["e_shentsize"]
+    struct.pack_into("<I", data, header + 4, 8)                  # sh_type = SHT_NOBITS
+    struct.pack_into("<Q", data, header + 32, 1 << 40)           # sh_size (64-bit)
+    bad = tmp_path / "terabyte.elf"
+    bad.write_bytes(bytes(data))
+    code, _, err = cli(capsys, command, str(bad), "--isa", "alpha")
+    assert code == 2 and "section .debug_info claims 1,099,511,627,776 bytes" in err
+    clean(code, err)

@@ -113,6 +113,19 @@ def load(path: str | os.PathLike, memory: MemoryMap = MemoryMap()) -> Image:
     return parse(read_file(path, MAX_ELF_BYTES, LoadError, "an ELF file"), path, memory)
 
 
+def oversized_section(elf) -> str | None:
+    """The first section the tools read (code, symbols, debug info) that claims
+    more data than any ELF we load holds, in words; None if there is none.
+    pyelftools makes a NOBITS section's data as zeros of its claimed size, and
+    inflates a compressed one to its claimed size, so a damaged or hostile
+    header could ask for gigabytes: `hal disasm` must refuse it first."""
+    for s in elf.iter_sections():
+        if (s.name == ".text" or s.name.startswith((".symtab", ".strtab", ".debug", ".zdebug"))) \
+                and s.data_size > MAX_ELF_BYTES:
+            return f"section {s.name} claims {s.data_size:,} bytes"
+    return None
+
+
 def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
     """Check an ELF executable already in memory (`path` names it in messages)."""
     from elftools.common.exceptions import ELFError

@@ -23,10 +23,12 @@ def _parse_errors() -> tuple[type[BaseException], ...]:
     """What pyelftools raises on malformed debug info."""
     import struct
 
-    from elftools.common.exceptions import ELFError
+    from elftools.common.exceptions import DWARFError, ELFError
     from elftools.construct import ConstructError
-    return (ELFError, ConstructError, struct.error, ValueError, KeyError, IndexError,
-            TypeError, AttributeError, AssertionError)
+    # DWARFError is no ELFError ("refaddr ... not in DIE range" came from a
+    # fuzzed file); DIEs nested without end run out of recursion.
+    return (ELFError, DWARFError, ConstructError, struct.error, ValueError, KeyError, IndexError,
+            TypeError, AttributeError, AssertionError, ArithmeticError, RecursionError, MemoryError)
 
 
 @dataclass(frozen=True)

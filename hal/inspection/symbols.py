@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ..core.loader import Image
+from ..core.loader import Image, oversized_section
 from ..errors import HalError
 
 
@@ -51,6 +51,9 @@ class Program:
         self._file = io.BytesIO(image.data)      # the bytes the loader checked, not the path again
         with self._reading("its section headers"):
             self.elf = ELFFile(self._file)
+            bad = oversized_section(self.elf)
+            if bad:
+                raise DamagedElf(f"{image.path}: {bad}, more than the file could hold")
             text = self.elf.get_section_by_name(".text")
             if text is None:
                 raise DamagedElf(f"{image.path}: no .text section")

@@ -36,20 +36,25 @@ def _recipe(path: Path) -> dict:
 
 
 def producer(elf: Path) -> str | None:
-    """The first compile unit's DW_AT_producer ("clang version 22.1.8"), if any."""
-    from elftools.common.exceptions import ELFError
+    """The first compile unit's DW_AT_producer ("clang version 22.1.8"), if any:
+    nothing, for a file whose sections or DWARF cannot be read (it is only
+    information, and a guest may come from anywhere)."""
+    import io
+
     from elftools.elf.elffile import ELFFile
+
+    from ..core.loader import MAX_ELF_BYTES, oversized_section
+    from ..paths import read_file
     try:
-        with open(elf, "rb") as f:
-            e = ELFFile(f)
-            if not e.has_dwarf_info():
-                return None
-            for cu in e.get_dwarf_info().iter_CUs():
-                attr = cu.get_top_DIE().attributes.get("DW_AT_producer")
-                if attr is not None:
-                    value = attr.value
-                    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
-    except (OSError, ELFError, ValueError, KeyError, AttributeError):
+        e = ELFFile(io.BytesIO(read_file(elf, MAX_ELF_BYTES)))
+        if oversized_section(e) or not e.has_dwarf_info():
+            return None
+        for cu in e.get_dwarf_info().iter_CUs():
+            attr = cu.get_top_DIE().attributes.get("DW_AT_producer")
+            if attr is not None:
+                value = attr.value
+                return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+    except Exception:               # pyelftools: ELFError, DWARFError, struct.error, ... ; HalError
         return None
     return None
 
