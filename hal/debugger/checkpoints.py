@@ -71,6 +71,8 @@ class Store:
         self.peak = 0
 
     def _read_ram(self) -> bytes:
+        if self.m.os is None:             # around the stack's unmapped guard page (zeros)
+            return self.m.guest_memory.ram()
         mem = self.m.memory
         return bytes(self.m.uc.mem_read(mem.ram_base, mem.size))
 
