@@ -149,7 +149,7 @@ def resume(snapshot_file, stats, isolate):
     It goes on to the same output and the same instruction count as a run
     that never stopped; only the output still to come is printed."""
     from ..api.runs import resume as resume_guest
-    result = resume_guest(snapshot_file, input=our_stdin(), echo=sys.stdout.buffer, isolate=isolate)
+    result = resume_guest(snapshot_file, input=input_or_stdin(None), echo=sys.stdout.buffer, isolate=isolate)
     if stats:
         _stats(result)
     report_end(result)
