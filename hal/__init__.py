@@ -25,6 +25,7 @@ command is a thin layer on it, so both give the same numbers:
     hal.snapshot("fib", isa="mips", at=10_000, path="fib.snap").resume()
     hal.exercise(1).check("answers.toml")      # exercise sheets that check themselves
     hal.tour().write_html("lesson/")      # the first lesson, as one web page
+    hal.grade("class/", "tests.toml")     # -> Grades: a gradebook of every student, test and ISA
 
 Names are loaded on first use, so `import hal` (and `hal run`) stays fast.
 """
@@ -47,6 +48,7 @@ _API = {
     "debug": "debugging", "debug_schedule": "debugging",
     "snapshot": "runs", "Snapshot": "runs", "isas": "machines", "devices": "machines",
     "exercises": "lessons", "exercise": "lessons", "tour": "lessons",
+    "grade": "grades", "Grades": "grades",
 }
 _ERRORS = ("HalError", "BuildError", "LoadError", "GuestError")
 
@@ -55,6 +57,7 @@ __all__ = sorted([*_API, *_ERRORS])
 if TYPE_CHECKING:       # what type checkers and editors see; at run time, __getattr__
     from .api.comparisons import Comparison, compare
     from .api.debugging import debug, debug_schedule
+    from .api.grades import Grades, grade
     from .api.lessons import exercise, exercises, tour
     from .api.listings import (Diff, Disassembly, Trace, diff, disasm, syscall_table, syscalls,
                                trace)

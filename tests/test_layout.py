@@ -19,12 +19,13 @@ ALLOWED = {
     "safety": {"core"},
     "inspection": {"core", "safety", "toolchain"},
     "scheduling": {"core", "safety", "toolchain"},
-    "render": {"core", "inspection", "scheduling"},
+    "grading": {"core", "toolchain", "safety"},
+    "render": {"core", "inspection", "scheduling", "grading"},
     "debugger": {"core", "safety"},
     # the API's doors to the classroom kit (hal.exercise, hal.tour) lead into
     # hal.classroom, which in turn runs halemu only through the API
-    "api": {"core", "toolchain", "safety", "inspection", "scheduling", "render", "personality",
-            "debugger", "classroom"},
+    "api": {"core", "toolchain", "safety", "inspection", "scheduling", "grading", "render",
+            "personality", "debugger", "classroom"},
     "classroom": {"api", "render"},
     # the CLI runs guests, comparisons and schedules only through hal.api, so
     # the command line and Python can never give different numbers

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from . import classroom, devices, info, inspect, profile, run, schedule, setup
+from . import classroom, devices, grade, info, inspect, profile, run, schedule, setup
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,7 +23,7 @@ def cli():
 for _command in (info.isas, info.services, info.syscalls, info.guests, info.show, info.header,
                  run.build, run.run, run.resume, devices.devices, schedule.schedule,
                  inspect.compare, profile.profile, inspect.disasm, inspect.trace, setup.setup,
-                 classroom.exercise, classroom.tour):
+                 classroom.exercise, classroom.tour, grade.grade):
     cli.add_command(_command)
 
 

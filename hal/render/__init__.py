@@ -4,6 +4,7 @@ CSV, Markdown: text.py), pictures for slides (SVG and PNG, drawn by
 matplotlib: charts.py) and HTML for notebooks (html.py).
 
 Renderers read plain data (run results, a Comparison, a schedule's metrics
-dict) and never run anything.  May import: hal.core, hal.inspection and
-hal.scheduling for their data types, rich, matplotlib.
+dict, a gradebook) and never run anything.  May import: hal.core,
+hal.inspection, hal.scheduling and hal.grading for their data types, rich,
+matplotlib.
 """

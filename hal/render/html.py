@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from ..core.runner import output_groups
+from ..grading.gradebook import Gradebook, fmt
 from ..inspection.compare import Comparison
 from . import charts
 from .text import (compare_builds, compare_rows, isa_label, pct, plural, stand_in_notes,
@@ -159,3 +160,15 @@ def schedules(ms: list[dict]) -> str:
                    caption="the same workload under each policy")]
     parts += [picture(charts.policies(ms))] + [picture(charts.gantt(m)) for m in ms]
     return "<div>" + "".join(parts) + "</div>"
+
+
+def gradebook(book: Gradebook) -> str:
+    """`hal grade`: one row per student, a letter per ISA for each test, the notes."""
+    spec = book.spec
+    rows = [[r.student, f"{fmt(r.points)}/{fmt(book.max_points)}",
+             *(r.marks(t.name) for t in spec.tests), r.notes()] for r in book.rows]
+    caption = (f"{len(book.rows)} students, {len(spec.tests)} tests on {', '.join(spec.isas)} "
+               f"(a mark per ISA: + passed, W wrong output, F fault, L instruction limit, "
+               f"O output limit, B does not build, R refused, C emulator crashed)")
+    return "<div>" + table(["student", "points", *(t.name for t in spec.tests), "notes"], rows,
+                           caption=caption) + "</div>"

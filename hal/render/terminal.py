@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.runner import output_groups
+from ..grading.gradebook import MARKS, Gradebook, fmt
 from ..inspection.compare import Comparison
 from ..inspection.mix import CLASSES, LABELS
 from .tables import Column, print_table as fitted_table
@@ -310,3 +311,50 @@ def comparison(console, results: list[dict]) -> None:
              str(sum(g["migrations"] for g in m["guest_stats"])), f"{m['throughput']:.3f}"]
             for m in results]
     fitted_table(console, "the same workload under each policy", columns, rows)
+
+
+# -- `hal grade` ------------------------------------------------------------------
+
+
+def gradebook(console, book: Gradebook) -> None:
+    """One row per student: points, then a letter per ISA for each test."""
+    spec = book.spec
+    t = Table(title=f"{len(book.rows)} students, {len(spec.tests)} tests on "
+                    f"{', '.join(spec.isas)}")
+    t.add_column("student")
+    t.add_column("points", justify="right")
+    for test in spec.tests:
+        t.add_column(test.name, justify="center")
+    t.add_column("notes", overflow="fold")
+    for r in book.rows:
+        t.add_row(r.student, f"{fmt(r.points)}/{fmt(book.max_points)}",
+                  *(r.marks(test.name) for test in spec.tests), r.notes())
+    console.print(t)
+    used = {c.outcome.status for r in book.rows for c in r.cells}
+    console.print(f"marks, one per ISA ({' '.join(spec.isas)} for a test on all): " + ", ".join(
+        f"{m} {status}" for status, m in MARKS.items() if status in used))
+    full = sum(1 for r in book.rows if not r.failed)
+    console.print(f"{full} of {len(book.rows)} students passed every test on every ISA")
+
+
+class ProgressBar:
+    """A rich progress bar on stderr for `hal grade`: tests finished of all."""
+
+    def __init__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import TimeElapsedColumn, TimeRemainingColumn
+        self._progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("tests"), TimeElapsedColumn(),
+                                  TimeRemainingColumn(), console=console(stderr=True),
+                                  transient=True)
+        self._task = self._progress.add_task("grading", total=None)
+
+    def __enter__(self) -> "ProgressBar":
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+    def __call__(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
