@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml setup.py
 	$(PY) -m pip install -qq --upgrade pip
 	@# Set-up shows progress, not pages: -qq hides pip's notes (errors still show), and
 	@# PYTHONWARNINGS hides setuptools' explanations of editable installs
-	PYTHONWARNINGS=ignore $(PY) -m pip install -qq -e '.[test]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install -qq -e '.[test,dask]'
 	touch $@
 
 demo: $(VENV)/.installed

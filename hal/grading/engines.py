@@ -86,7 +86,7 @@ class Dask:
         else:
             address = scheduler
         try:
-            self.client = Client(address, timeout="20s", set_as_default=False)
+            self.client = Client(address, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError) as e:
             self._close_cluster()
             raise HalError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None

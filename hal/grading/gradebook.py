@@ -22,12 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import judge as j
-from .judge import NO_BUILD, NOT_LOADED, REFUSED, Outcome
+from .judge import Outcome
 from .spec import Spec
 
 SCHEMA = "halemu.gradebook/1"
-WHOLE_ISA = (NO_BUILD, REFUSED, NOT_LOADED)     # statuses that strike every test on an ISA
-
 # one letter per status, for tables that show a test's ISAs side by side
 MARKS = {j.PASSED: "+", j.WRONG_OUTPUT: "W", j.WRONG_EXIT: "X", j.FAULT: "F",
          j.INSTRUCTION_LIMIT: "L", j.OUTPUT_LIMIT: "O", j.CRASHED: "C", j.HUNG: "H",
@@ -78,22 +76,34 @@ class Row:
         return "".join(c.mark for c in self.cells if c.test == test)
 
     def notes(self) -> str:
-        """What went wrong, grouped by kind, in the order first met."""
-        groups: dict[str, list[str]] = {}
-        isas_of_test = {}
+        """What went wrong, grouped by kind, in the order first met: a test
+        that failed the same way on all its ISAs is `test@*`, an ISA where
+        every test did is `*@isa`."""
+        if self.failed and len(self.failed) == len(self.cells) and \
+                len({c.outcome.status for c in self.cells}) == 1:
+            return f"{self.cells[0].outcome.status}: every test"
+        by_test: dict[str, list[Cell]] = {}
+        by_isa: dict[str, list[Cell]] = {}
         for c in self.cells:
-            isas_of_test.setdefault(c.isa, []).append(c)
-        whole = {isa for isa, cells in isas_of_test.items()
-                 if cells[0].outcome.status in WHOLE_ISA
-                 and all(x.outcome.status == cells[0].outcome.status for x in cells)}
+            by_test.setdefault(c.test, []).append(c)
+            by_isa.setdefault(c.isa, []).append(c)
+
+        def same(cells: list[Cell]) -> str | None:
+            statuses = {c.outcome.status for c in cells}
+            return statuses.pop() if len(statuses) == 1 else None
+
+        groups: dict[str, list[str]] = {}
         for c in self.failed:
             status = c.outcome.status
-            where = f"*@{c.isa}" if c.isa in whole else c.column
+            if same(by_isa[c.isa]) == status and len(by_isa[c.isa]) > 1:
+                where = f"*@{c.isa}"
+            elif same(by_test[c.test]) == status and len(by_test[c.test]) > 1:
+                where = f"{c.test}@*"
+            else:
+                where = c.column
             places = groups.setdefault(status, [])
             if where not in places:
                 places.append(where)
-        if len(groups) == 1 and len(self.failed) == len(self.cells):
-            return f"{next(iter(groups))}: every test"
         return "; ".join(f"{status}: {', '.join(places)}" for status, places in groups.items())
 
 

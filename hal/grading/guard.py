@@ -88,8 +88,8 @@ def _scan(sub: Submission, f: Path, text: str, own: set[str]) -> str | None:
         problem = _operand(sub, f, m.group(1), lit.group(0) if lit else rest[:40], own)
         if problem:
             return problem
-    flat = re.sub(r'"\s*"', "", _DIRECTIVE.sub("", text))      # ".inc" "bin" is ".incbin"
-    places = [flat] if f.suffix in (".S", ".s") else re.findall(_STRING, flat)
+    flat = _DIRECTIVE.sub("", text)
+    places = [flat] if f.suffix in (".S", ".s") else _literals(flat)
     for place in places:
         m = _FILE_DIRECTIVES.search(place)
         if m:
@@ -99,6 +99,22 @@ def _scan(sub: Submission, f: Path, text: str, own: set[str]) -> str | None:
         return ("inline assembly beside a macro that uses # or ##: the grader cannot "
                 "see what the assembler would be given, so it is refused")
     return None
+
+
+def _literals(text: str) -> list[str]:
+    """The string literals of C code, adjacent ones joined (".inc" "bin" is ".incbin")."""
+    joined: list[str] = []
+    last_end = -1
+    for m in re.finditer(_STRING, text):            # strings and chars, in order
+        if m.group(0)[0] != '"':
+            last_end = -1
+            continue
+        if last_end >= 0 and not text[last_end:m.start()].strip():
+            joined[-1] += m.group(0)[1:-1]
+        else:
+            joined.append(m.group(0)[1:-1])
+        last_end = m.end()
+    return joined
 
 
 def _operand(sub: Submission, f: Path, kind: str, operand: str, own: set[str]) -> str | None:

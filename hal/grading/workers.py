@@ -17,8 +17,11 @@ every file descriptor it inherited but its own pipe, ignores Ctrl-C (the
 parent stops it), and ends when its pipe closes.
 
 A test that gets no answer for far longer than its instruction limit could
-take (WATCHDOG) is treated like a crash: the emulator hung.  The bound is
-generous, so that a slow or busy machine never turns into a different grade.
+take (`watchdog`) is treated like a crash: the emulator hung.  The bound is
+generous (a guest that traps to the HAL every few instructions retires about
+a million a second), and it is counted in the runner's own CPU seconds where
+Linux tells them (/proc), so a busy machine never turns into another grade;
+a runner that uses no CPU at all is stopped after WALL_FACTOR times the bound.
 """
 from __future__ import annotations
 
@@ -34,12 +37,23 @@ from typing import Callable, Iterable, Iterator
 from ..safety.isolation import crashed_fault
 from .judge import CRASHED, ERROR, HUNG, Outcome, Unit, run_test
 
-WATCHDOG_BASE = 60.0                # seconds any test may take, plus
-WATCHDOG_RATE = 1_000_000           # instructions a second, the slowest we allow for
+WATCHDOG_BASE = 60.0                # CPU seconds any test may take, plus
+WATCHDOG_RATE = 100_000             # instructions a second, ten times slower than the slowest
+WALL_FACTOR = 10                    # seen (a trap every few instructions on a loaded machine)
 
 
 def watchdog(unit: Unit, index: int) -> float:
     return WATCHDOG_BASE + unit.tests[index].max_instructions / WATCHDOG_RATE
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used (Linux /proc), or None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class Died(Exception):
@@ -61,11 +75,23 @@ class Runner:
             _serve(child)
         child.close()
         self.pid, self.conn = pid, parent
-        self.started = 0.0                  # when the current test started
+        self.started = (0.0, None)          # when the current test started: wall, CPU
 
     def send(self, unit: Unit, indices: list[int]) -> None:
-        self.started = time.monotonic()
+        self._mark()
         self.conn.send((unit, indices))
+
+    def _mark(self) -> None:
+        self.started = (time.monotonic(), cpu_seconds(self.pid))
+
+    def overdue(self, limit: float) -> bool:
+        """Has the current test run past `limit` seconds (of CPU, where known)?"""
+        wall, cpu = self.started
+        waited = time.monotonic() - wall
+        if waited <= limit:
+            return False
+        now = cpu_seconds(self.pid) if cpu is not None else None
+        return now is None or now - cpu > limit or waited > WALL_FACTOR * limit
 
     def receive(self):
         """The next message: (index, Outcome), or None when the unit is done."""
@@ -73,7 +99,7 @@ class Runner:
             message = self.conn.recv()
         except (EOFError, OSError):
             raise Died(self._end()) from None
-        self.started = time.monotonic()
+        self._mark()
         return message
 
     def kill(self) -> str:
@@ -113,6 +139,7 @@ def _serve(conn: Connection) -> None:       # pragma: no cover  (runs in the chi
     try:
         faulthandler.disable()              # a crash is the parent's to report, in one line
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _die_with_parent()
         keep = conn.fileno()
         os.closerange(3, keep)
         os.closerange(keep + 1, _max_fd())
@@ -136,6 +163,16 @@ def _serve(conn: Connection) -> None:       # pragma: no cover  (runs in the chi
         status = 70
     finally:
         os._exit(status)
+
+
+def _die_with_parent() -> None:             # pragma: no cover  (runs in the child)
+    """Linux: end with the process (thread) that forked us, even if it is killed."""
+    try:
+        import ctypes
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass                                # elsewhere: it ends when its pipe closes
 
 
 def _max_fd() -> int:
@@ -184,8 +221,7 @@ class Pool:
                     pending.append(_Job(unit, deque(range(len(unit.tests)))))
             while pending and (self.idle or len(self.busy) < self.jobs):
                 job = pending.popleft()
-                runner = self.idle.pop() if self.idle else Runner()
-                runner.send(job.unit, list(job.todo))
+                runner = self._send(job)
                 self.busy[runner.conn] = (runner, job)
             if not self.busy:
                 if not more and not pending:
@@ -194,6 +230,19 @@ class Pool:
             for conn in wait(list(self.busy), timeout=0.05 if more else 1.0):
                 yield from self._answer(conn, pending)
             yield from self._watch(pending)
+
+    def _send(self, job: _Job) -> Runner:
+        """A runner working on `job`: an idle one, or a new one if it has gone."""
+        while self.idle:
+            runner = self.idle.pop()
+            try:
+                runner.send(job.unit, list(job.todo))
+                return runner
+            except OSError:                 # it ended while idle (its forking thread did)
+                runner.kill()
+        runner = Runner()
+        runner.send(job.unit, list(job.todo))
+        return runner
 
     def _answer(self, conn, pending: deque[_Job]) -> Iterator[tuple[Unit, int, Outcome]]:
         runner, job = self.busy[conn]
@@ -212,12 +261,11 @@ class Pool:
         yield job.unit, index, outcome
 
     def _watch(self, pending: deque[_Job]) -> Iterator[tuple[Unit, int, Outcome]]:
-        now = time.monotonic()
         for conn, (runner, job) in list(self.busy.items()):
-            if job.todo and now - runner.started > watchdog(job.unit, job.todo[0]):
+            limit = watchdog(job.unit, job.todo[0]) if job.todo else 0
+            if job.todo and runner.overdue(limit):
                 del self.busy[conn]
                 runner.kill()
-                limit = watchdog(job.unit, job.todo[0])
                 yield from self._lost(job, f"the emulator gave no answer in {limit:.0f} s "
                                            f"and was stopped", HUNG, pending)
 

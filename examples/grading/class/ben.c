@@ -1,0 +1,38 @@
+/* ben: reads the bytes from memory, last first: right only on little-endian machines. */
+#include "hal.h"
+
+static void print_byte(unsigned v)
+{
+    const char *digits = "0123456789abcdef";
+    hal_putc(digits[(v >> 4) & 15]);
+    hal_putc(digits[v & 15]);
+}
+
+int main(void)
+{
+    int sum = 0, value = 0, negative = 0, in_number = 0, c, prev = '\n';
+    while ((c = hal_getc()) != HAL_EOF) {
+        if (c >= '0' && c <= '9') {
+            if (!in_number)
+                negative = prev == '-';
+            value = value * 10 + (c - '0');
+            in_number = 1;
+        } else if (in_number) {
+            sum += negative ? -value : value;
+            value = in_number = 0;
+        }
+        prev = c;
+    }
+    if (in_number)
+        sum += negative ? -value : value;
+    hal_print("sum ");
+    hal_print_int(sum);
+    hal_print("\nbytes");
+    unsigned char *p = (unsigned char *)&sum;
+    for (int i = 3; i >= 0; i--) {
+        hal_putc(' ');
+        print_byte(p[i]);
+    }
+    hal_putc('\n');
+    return 0;
+}

