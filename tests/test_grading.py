@@ -71,7 +71,7 @@ def test_the_json_gradebook_has_every_cell(graded):
     assert fay["points"] == 10
     assert fay["results"]["many"]["ppc"]["status"] == "instruction limit"
     assert fay["results"]["many"]["ppc"]["why"].startswith(
-        "instruction limit: exceeded the instruction limit of 2000000")
+        "instruction limit: exceeded the instruction limit of 1000000")
     assert fay["results"]["many"]["x86"] == {
         "status": "passed", "points": 2, "retired": fay["results"]["many"]["x86"]["retired"],
         "exit_code": 0}

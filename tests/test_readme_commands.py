@@ -16,6 +16,7 @@ import hal
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKLOADS = ROOT / "guests" / "workloads"
+GRADING = ROOT / "examples" / "grading"
 MULTIFILE = ROOT / "tests" / "multifile"          # copied into the scratch folder
 
 
@@ -65,6 +66,15 @@ def runs(rs) -> Expect:
 def csv_files(s, tmp: Path) -> dict[str, str]:
     written = s.write_csv(tmp / "api" / "run.csv")
     return {p.name: p.read_text() for p in written}
+
+
+def graded(g, tmp: Path | None = None) -> Expect:
+    files = {}
+    if tmp is not None:
+        files = {"gradebook.csv": g.to_csv(), "gradebook.json": g.to_json()}
+        files.update({f"reports/{p.name}": p.read_text()
+                      for p in g.write_reports(tmp / "api" / "reports")})
+    return Expect(g.table(), g.status, "", files)
 
 
 def scheduled(s) -> Expect:
@@ -152,6 +162,13 @@ API = {
         lambda tmp: (lambda s: Expect(s.table(), files={
             "run.json": s.to_json(), "run.svg": s.svg(), **csv_files(s, tmp)}))(
             hal.schedule(["fib@mips", "sleepy@x86"])),
+    "hal grade examples/grading/class --spec examples/grading/tests.toml": lambda tmp: graded(
+        hal.grade(GRADING / "class", GRADING / "tests.toml")),
+    "hal grade examples/grading/class --spec examples/grading/tests.toml --csv gradebook.csv "
+    "--json gradebook.json --report reports": lambda tmp: graded(
+        hal.grade(GRADING / "class", GRADING / "tests.toml"), tmp),
+    "hal grade examples/grading/class --spec examples/grading/tests.toml --engine dask":
+        lambda tmp: graded(hal.grade(GRADING / "class", GRADING / "tests.toml", engine="dask")),
 }
 
 
@@ -171,6 +188,7 @@ def cli(command: str, cwd: Path) -> subprocess.CompletedProcess:
     command = re.sub(r"(^|\| )hal ", lambda m: m.group(1) + hal_cmd, command)
     command = command.replace("path/to/guest.elf", shlex.quote(str(elf("hello", "ppc"))))
     command = command.replace("guests/workloads/", shlex.quote(str(WORKLOADS)) + "/")
+    command = command.replace("examples/grading/", shlex.quote(str(GRADING)) + "/")
     command = command.replace("< README.md", "< " + shlex.quote(str(ROOT / "README.md")))
     return subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=600)

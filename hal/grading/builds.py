@@ -34,10 +34,11 @@ class Built:
 
 
 def build_class(subs: list[Submission], isas: tuple[str, ...], jobs: int,
-                done: Callable[[Built], None]) -> Callable[[], None]:
+                done: Callable[[Built], None]) -> Callable[..., None]:
     """Start building every submission for every ISA on `jobs` threads; call
-    done(Built) for each as it finishes (from a build thread).  Returns a
-    function that waits for the last one and shuts the threads down."""
+    done(Built) for each as it finishes (from a build thread).  Returns
+    finish(cancel=False), which waits for the last build (or, with cancel,
+    drops those not yet started) and shuts the threads down."""
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hal-build")
     same: dict[tuple, Future] = {}
     futures = []
@@ -54,8 +55,8 @@ def build_class(subs: list[Submission], isas: tuple[str, ...], jobs: int,
             fut.add_done_callback(lambda f, s=sub.student, i=isa: done(_as(f, s, i)))
             futures.append(fut)
 
-    def finish() -> None:
-        pool.shutdown(wait=True, cancel_futures=True)
+    def finish(cancel: bool = False) -> None:
+        pool.shutdown(wait=True, cancel_futures=cancel)
     return finish
 
 

@@ -77,14 +77,13 @@ def grade(folder: str | os.PathLike, spec: str | os.PathLike | specs.Spec, *,
 
         for student, isa, index, outcome in runner.run(next_unit):
             record(student, tests_on[isa][index].name, isa, outcome)
-    except BaseException:
-        runner.close(kill=True)
-        runner = None
-        raise
-    finally:
+    except BaseException:               # Ctrl-C or a bug: stop everything at once
         if finish is not None:
-            finish()
-        if runner is not None:
-            runner.close()
+            finish(cancel=True)
+        runner.close(kill=True)
+        raise
+    if finish is not None:
+        finish()
+    runner.close()
     book = assemble(the_spec, [s.student for s in subs], outcomes)
     return Graded(book, tuple(skipped), engine, jobs)
