@@ -23,6 +23,7 @@ MULTIFILE = ROOT / "tests" / "multifile"          # copied into the scratch fold
 def multifile(tmp: Path) -> list[Path]:
     return [tmp / name for name in ("main.c", "stats.c", "answer.S")]
 
+
 # Commands that describe halemu itself (tables of ISAs, guests, services): no
 # run, no numbers, nothing for the API to agree on.
 DESCRIBE = {"hal isas", "hal guests", "hal services", "hal syscalls", "hal setup",
