@@ -22,7 +22,9 @@ guests, what running a schedule isolated costs, how fast Ctrl-C stops a
 runaway guest, the C library's numbers (bench/libc.py; --no-setup skips
 timing musl's build for four ISAs from nothing, a few minutes), the
 debugger's numbers (bench/bench_debugger.py) and what the MIPS code guard
-costs (bench/longrun.py).
+costs (bench/longrun.py), and `hal grade` on a generated class of 200
+submissions, local and on Dask (bench/bench_grade.py, a quarter of an hour
+or more; --grade-students 0 skips it).
 """
 from __future__ import annotations
 
@@ -123,6 +125,9 @@ def main() -> None:
     ap.add_argument("--guest", default=str(HERE / "guests" / "fib27.c"))
     ap.add_argument("--parallel-guest", default=str(HERE / "guests" / "fib33.c"))
     ap.add_argument("--no-setup", action="store_true", help="skip timing the C library's set-up")
+    ap.add_argument("--grade-students", type=int, default=200,
+                    help="the generated class for `hal grade` (0 skips grading)")
+    ap.add_argument("--grade-rounds", type=int, default=3)
     args = ap.parse_args()
     hal = [sys.executable, "-m", "hal"]
     images = {b.name: loader.load(build.build(args.guest, b)) for b in registry.backends()}
@@ -212,7 +217,10 @@ def main() -> None:
     debugger = debugger_numbers(rounds=min(args.rounds, 5))
     import longrun
     longrun.report(args.rounds)
-    print("\ntargets (issues 6, 11 and 13):")
+    if args.grade_students:
+        import bench_grade
+        bench_grade.report(args.grade_students, args.grade_rounds, 2, verdicts=verdicts)
+    print("\ntargets (issues 6, 11, 13 and 17):")
     for target, measured, met in verdicts:
         print(f"  {'met   ' if met else 'MISSED'} {target:48} {measured}")
     print("\ntargets (issue 16, the debugger):")

@@ -133,18 +133,30 @@ def timed(fn):
     return time.perf_counter() - start, value
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--students", type=int, default=200)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--keep", type=Path, default=None, help="generate the class here and keep it")
-    args = ap.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="hal-bench-grade-"))
-    if args.keep and work.exists():
+def report(students: int = 200, rounds: int = 3, jobs: int = 2, keep: Path | None = None,
+           verdicts: list | None = None) -> list:
+    """Generate the class, time its build and its grading (local and Dask),
+    print the figures, and append the targets' verdicts (target, measured, met?)."""
+    verdicts = [] if verdicts is None else verdicts
+    work = keep or Path(tempfile.mkdtemp(prefix="hal-bench-grade-"))
+    if keep and work.exists():
         shutil.rmtree(work)
-    generate(work, args.students)
+    generate(work, students)
+    saved_cache = os.environ.get("HALEMU_CACHE")
     os.environ["HALEMU_CACHE"] = str(work / "cache")      # an empty build cache
+    try:
+        _measure(work, rounds, jobs, verdicts)
+    finally:
+        if saved_cache is None:
+            os.environ.pop("HALEMU_CACHE", None)
+        else:
+            os.environ["HALEMU_CACHE"] = saved_cache
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return verdicts
+
+
+def _measure(work: Path, rounds: int, jobs: int, verdicts: list) -> None:
     import hal
     from hal.grading import builds, engines, spec as specs, submissions
 
@@ -152,13 +164,13 @@ def main() -> None:
     the_spec = specs.load(spec)
     subs, _ = submissions.find(cls)
     n_tests = len(subs) * len(the_spec.columns())
-    print(f"class: {len(subs)} submissions x {len(the_spec.tests)} tests x "
-          f"{len(the_spec.isas)} ISAs = {n_tests:,} test runs; --jobs {args.jobs}; "
+    print(f"\ngrading (bench/bench_grade.py): {len(subs)} submissions x {len(the_spec.tests)} "
+          f"tests x {len(the_spec.isas)} ISAs = {n_tests:,} test runs; --jobs {jobs}; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
 
     def build_all():
         done = []
-        finish = builds.build_class(subs, the_spec.isas, args.jobs, done.append)
+        finish = builds.build_class(subs, the_spec.isas, jobs, done.append)
         finish()
         return done
     t_build, built = timed(build_all)
@@ -169,15 +181,15 @@ def main() -> None:
 
     local_t, dask_t, start_t, ratios = [], [], [], []
     reference = None
-    for r in range(args.rounds):
-        t, g = timed(lambda: hal.grade(cls, spec, jobs=args.jobs))
+    for r in range(rounds):
+        t, g = timed(lambda: hal.grade(cls, spec, jobs=jobs))
         local_t.append(t)
         reference = reference or g.to_json()
         assert g.to_json() == reference, "local gradebooks differ between rounds"
-        ts, engine = timed(lambda: engines.Dask(None, args.jobs))
+        ts, engine = timed(lambda: engines.Dask(None, jobs))
         engine.close()
         start_t.append(ts)
-        td, gd = timed(lambda: hal.grade(cls, spec, engine="dask", jobs=args.jobs))
+        td, gd = timed(lambda: hal.grade(cls, spec, engine="dask", jobs=jobs))
         dask_t.append(td)
         assert gd.to_json() == reference, "the Dask gradebook differs from the local one"
         ratios.append(td / t)
@@ -191,10 +203,19 @@ def main() -> None:
           f"{n_tests / lm:.0f} test runs/s")
     print(f"dask:  median {dm:.1f} s: {60 * len(subs) / dm:.0f} submissions/min "
           f"(cluster start {sm:.1f} s; without it {ex:.2f}x local)")
-    verdict = "met" if rm <= 1.3 else "MISSED"
-    print(f"  {verdict:6} Dask at most 1.3x the local pool: {rm:.2f}x (median of per-round ratios)")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    verdicts.append(("`hal grade` on Dask at most 1.3x the local pool", f"{rm:.2f}x", rm <= 1.3))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=200)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--keep", type=Path, default=None, help="generate the class here and keep it")
+    args = ap.parse_args()
+    verdicts = report(args.students, args.rounds, args.jobs, args.keep)
+    for target, measured, met in verdicts:
+        print(f"  {'met   ' if met else 'MISSED'} {target:48} {measured}")
 
 
 if __name__ == "__main__":
