@@ -19,7 +19,7 @@ ALLOWED = {
     "safety": {"core"},
     "inspection": {"core", "safety", "toolchain"},
     "scheduling": {"core", "safety", "toolchain"},
-    "grading": {"core", "toolchain", "safety"},
+    "grading": {"core", "toolchain", "safety", "personality"},
     "render": {"core", "inspection", "scheduling", "grading"},
     "debugger": {"core", "safety"},
     # the API's doors to the classroom kit (hal.exercise, hal.tour) lead into

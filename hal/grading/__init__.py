@@ -14,7 +14,8 @@ cluster, into a gradebook that is the same byte for byte whatever ran it.
     grade.py        the pipeline: find, build, run, judge, collect
 
 May import: hal.core (loading and running an ELF), hal.toolchain (building),
-hal.safety (the crash report of an isolated run), hal.errors, hal.paths.
+hal.personality (a C library program's system calls), hal.safety (the crash
+report of an isolated run), hal.errors, hal.paths.
 The public face is hal.grade (hal/api/grades.py); the CLI reaches grading
 only through it.  Dask is imported only when --engine dask asks for it.
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..core import loader, registry
-from ..errors import BuildError, HalError, LoadError
+from ..errors import HalError, LoadError
 from . import guard
 from .judge import NO_BUILD, NOT_LOADED, REFUSED, Outcome
 from .submissions import Submission
@@ -76,21 +76,22 @@ def _build(sub: Submission, isa: str) -> tuple[bytes | None, Outcome | None]:
     backend = registry.get(isa)
     if not sub.sources:
         return None, Outcome(NO_BUILD, detail="no C or assembly sources (.c, .S) in the folder")
-    try:
-        if len(sub.sources) > 1:
-            raise BuildError(f"{sub.student} has {len(sub.sources)} sources; building several "
-                             f"files into one guest needs halemu's multi-file builds")
-        path = build.build(sub.sources[0], backend)
-        elf = path.read_bytes()
-    except BuildError as e:
-        return None, Outcome(NO_BUILD, detail=_relative(str(e), sub)[:MAX_MESSAGE])
-    except HalError as e:
-        return None, Outcome(NO_BUILD, detail=_relative(str(e), sub)[:MAX_MESSAGE])
+    try:                        # every source of a folder, into one program
+        elf = build.build(list(sub.sources), backend).read_bytes()
+    except HalError as e:       # BuildError: the compiler's or linker's own message
+        return None, Outcome(NO_BUILD, detail=_relative(_named(str(e), sub), sub)[:MAX_MESSAGE])
     try:
         loader.parse(elf, Path(f"{sub.student}.elf"))
     except LoadError as e:      # e.g. code MIPS cannot run safely: refused by the loader
         return None, Outcome(NOT_LOADED, detail=str(e))
     return elf, None
+
+
+def _named(message: str, sub: Submission) -> str:
+    """A build names the program after its first source ("main does not
+    build"); a report names the student."""
+    first = sub.sources[0].stem + " does not build"
+    return sub.student + message[len(sub.sources[0].stem):] if message.startswith(first) else message
 
 
 def _relative(message: str, sub: Submission) -> str:

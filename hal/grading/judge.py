@@ -69,12 +69,15 @@ def run_test(unit: Unit, test: Test, images: dict | None = None) -> Outcome:
     """Run `test` on the unit's ELF.  `images` caches the parsed ELF by memory size."""
     from ..core import loader, runner
     from ..core.memmap import MemoryMap
+    from ..personality import posix
     memory = MemoryMap(test.memory)
     images = {} if images is None else images
     image = images.get(test.memory)
     if image is None:
         try:
-            image = images[test.memory] = loader.parse(unit.elf, Path(f"{unit.student}.elf"), memory)
+            # a C library program gets the POSIX personality: no arguments, no host files
+            image = images[test.memory] = posix.adopt(
+                loader.parse(unit.elf, Path(f"{unit.student}.elf"), memory))
         except Exception as e:      # LoadError: e.g. larger than this test's memory
             return Outcome(NOT_LOADED, detail=str(e))
     result = runner.run(image, memory=memory, max_instructions=test.max_instructions,

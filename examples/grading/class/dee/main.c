@@ -1,4 +1,4 @@
-/* dee: right, in a folder with a header of her own. */
+/* dee: right, in a folder: two sources and a header of her own. */
 #include "hal.h"
 #include "bytes.h"
 
@@ -11,21 +11,7 @@ static void print_byte(unsigned v)
 
 int main(void)
 {
-    int sum = 0, value = 0, negative = 0, in_number = 0, c, prev = '\n';
-    while ((c = hal_getc()) != HAL_EOF) {
-        if (c >= '0' && c <= '9') {
-            if (!in_number)
-                negative = prev == '-';
-            value = value * 10 + (c - '0');
-            in_number = 1;
-        } else if (in_number) {
-            sum += negative ? -value : value;
-            value = in_number = 0;
-        }
-        prev = c;
-    }
-    if (in_number)
-        sum += negative ? -value : value;
+    int sum = read_sum();
     hal_print("sum ");
     hal_print_int(sum);
     hal_print("\nbytes");
