@@ -6,7 +6,7 @@ from unicorn import UC_HOOK_CODE
 
 from hal.core.machine import Machine, Stop
 
-SMALL = ["hello", "crc32", "endian", "matmul"]
+SMALL = ["hello", "crc32", "endian", "matmul", "fpmath"]
 
 
 def drive(m, quantum=None):

@@ -1,9 +1,10 @@
 """Alpha-like 64-bit RISC, running on Unicorn's RISC-V 64 core.
 
-Unicorn has no Alpha core.  RV64IM built without the compressed extension
+Unicorn has no Alpha core.  RV64IMFD built without the compressed extension
 keeps what made Alpha Alpha: fixed 32-bit instruction words, a hard-wired
 zero register, no condition flags, no branch delay slots, 64-bit words,
-little-endian.  It differs in encodings and names (Alpha had no integer
+little-endian, and a separate file of 32 floating-point registers (the F
+and D extensions: hardware float and double, as Alpha had).  It differs in encodings and names (Alpha had no integer
 divide; RISC-V has one).  HAL calls use "ecall" in the role of Alpha's
 "call_pal": service number in a7, arguments in a0..a2, result in a0.
 """
@@ -24,7 +25,7 @@ ALPHA = register(Backend(
     name="alpha",
     title="Alpha-like 64-bit RISC, RISC-V RV64IM code",
     isa_id=4,
-    core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IM",
+    core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IMFD",
     uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,
     cs_arch=cs.CS_ARCH_RISCV, cs_mode=cs.CS_MODE_RISCV64 | cs.CS_MODE_RISCVC,
     bits=64, endian="little", elf_machine="EM_RISCV",
@@ -45,7 +46,7 @@ ALPHA = register(Backend(
                           "divuw", "rem", "remu", "remw", "remuw"), "muldiv")},
     store_prefix="s",                           # sb, sh, sw, sd; loads start with l
     uc_const="riscv_const", uc_reg_prefix="UC_RISCV_REG_",
-    zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m+relax-c",),
+    zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m+f+d+relax-c",),   # RV64IMFD, lp64d
     # no compressed code in the C library either: -c alone leaves Zca and Zcd on
     libc_target="riscv64-linux-musl", libc_flags=("-mcpu=baseline_rv64-c-zca-zcd",),
     exceptions={0: "instruction address misaligned", 1: "instruction access fault",
@@ -62,9 +63,9 @@ ALPHA = register(Backend(
         dwarf_regs=("zero", *GPRS[:31],
                     *(f"ft{i}" for i in range(8)), "fs0", "fs1", *(f"fa{i}" for i in range(8)),
                     *(f"fs{i}" for i in range(2, 12)), *(f"ft{i}" for i in range(8, 12)))),
-    stand_in="runs RISC-V RV64IM code on Unicorn's RISC-V core, so its instructions and counts "
+    stand_in="runs RISC-V RV64IMFD code on Unicorn's RISC-V core, so its instructions and counts "
              "are RISC-V's, not a real Alpha's",
     pc_relative=("j", "jal", "b*"),     # capstone prints "jal -0x34", "blt a0, a1, 0x24"
-    notes=("Unicorn has no Alpha core, so this runs on RISC-V RV64IM without compressed "
+    notes=("Unicorn has no Alpha core, so this runs on RISC-V RV64IMFD without compressed "
            "instructions: like Alpha, fixed 32-bit words, a zero register, no flags, no delay slots"),
 ))

@@ -33,7 +33,7 @@ MIPS = register(Backend(
     nop=b"\x00\x00\x00\x00",                # nop (sll $zero, $zero, 0)
     insn_width=4,
     uc_const="mips_const", uc_reg_prefix="UC_MIPS_REG_",
-    zig_target="mipsel-freestanding",
+    zig_target="mipsel-freestanding-eabihf",     # o32, hard float in coprocessor 1
     zig_flags=("-mcpu=mips32r2", "-mno-abicalls", "-fno-pic", "-Wl,-e,_start"),
     libc_target="mipsel-linux-musleabihf",
     delay_slots=True,

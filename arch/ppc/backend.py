@@ -47,7 +47,7 @@ PPC = register(PowerPC(
                           "stwbrx"), "stores")},
     store_prefix="st",                          # stw, stwu, stb, sth, stmw; loads start with l
     uc_const="ppc_const", uc_reg_prefix="UC_PPC_REG_",
-    zig_target="powerpc-freestanding", zig_flags=(),
+    zig_target="powerpc-freestanding-eabihf", zig_flags=(),    # hard float
     libc_target="powerpc-linux-musleabihf",
     exceptions={1: "machine check", 2: "data storage", 3: "instruction storage",
                 5: "alignment", 6: "program (illegal instruction or trap)", 8: "system call",

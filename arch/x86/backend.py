@@ -38,7 +38,11 @@ X86 = register(Backend(
          "in": "loads", "out": "stores",
          **dict.fromkeys(("mul", "imul", "div", "idiv"), "muldiv")},
     uc_const="x86_const", uc_reg_prefix="UC_X86_REG_",
-    zig_target="x86-freestanding", zig_flags=("-mcpu=i686",),
+    # doubles in SSE2 registers, rounded exactly as on the other ISAs (not in the
+    # x87's 80-bit registers: the excess guest shows those); no auto-vectorizing,
+    # which only x86 could do here: scalar code on every ISA
+    zig_target="x86-freestanding",
+    zig_flags=("-mcpu=i686+sse2", "-fno-vectorize", "-fno-slp-vectorize"),
     libc_target="x86-linux-musl",
     exceptions={0: "divide error", 1: "debug", 3: "breakpoint (int3)", 4: "overflow",
                 5: "bound range", 6: "invalid opcode", 13: "general protection fault",

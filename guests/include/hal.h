@@ -49,6 +49,7 @@ void hal_print(const char *s);                /* the string only */
 void hal_print_int(long v);                   /* signed decimal */
 void hal_print_uint(unsigned long v);         /* unsigned decimal */
 void hal_print_hex(unsigned long v, int digits); /* 0x-prefixed, zero-padded to digits */
+void hal_print_double(double v, int decimals); /* as printf("%.*f") prints it (guests/lib/double.c) */
 unsigned long hal_strlen(const char *s);
 int hal_getc(void);                           /* next input byte, or HAL_EOF */
 

@@ -53,16 +53,18 @@ CONSOLES = {"trap": (), "uart": ("HAL_CONSOLE_UART",)}    # `--console`: the def
 
 # zig cc turns on the undefined-behaviour sanitizer at -O0 and -O1, with its runtime
 # (1,000 functions, and code Unicorn's MIPS core cannot run): a guest's code would
-# no longer be the C it shows
+# no longer be the C it shows.  -ffp-contract=off: no fused multiply-add, which
+# PowerPC and RISC-V have and x86 and MIPS32 (and the host's own build) do not:
+# a fused a*b+c rounds once, so the ISAs would print different digits
 NO_SANITIZER = "-fno-sanitize=all"
 SDK_FLAGS = ("-g", "-std=c11", "-Wall", "-ffreestanding", "-fno-builtin", "-static",
              "-fno-stack-protector", "-fno-unwind-tables", "-fno-asynchronous-unwind-tables",
-             NO_SANITIZER)
+             NO_SANITIZER, "-ffp-contract=off")
 # The C dialect is the compiler's default (gnu17), as gcc's.  zig cc defines
 # NDEBUG whenever it optimises, which gcc never does: a student's assert()
 # would vanish at the default -O2, so it is undefined again (a -D NDEBUG
 # given by the user comes after, and wins).
-LIBC_FLAGS = ("-g", "-Wall", "-UNDEBUG", NO_SANITIZER)
+LIBC_FLAGS = ("-g", "-Wall", "-UNDEBUG", NO_SANITIZER, "-ffp-contract=off")
 COMPILER = "zig cc"
 RECIPE = "build.json"               # beside each ELF in the cache
 SDK_ONLY = ("start.S", "crt0.c")    # the SDK's start-up: a C library program has musl's
