@@ -80,10 +80,10 @@ def test_runaway_guest_stops_at_its_limit_with_an_exact_mix(isa):
 #        alu        2        6        9       6        4
 #        other      -        -        -       -        1     ecall
 HAND_COUNTED = {
-    "x86": dict(loads=9, stores=12, branches=1, calls=5, alu=8, muldiv=0, other=1),
-    "mips": dict(loads=6, stores=10, branches=1, calls=5, alu=31, muldiv=0, other=3),
-    "ppc": dict(loads=5, stores=14, branches=1, calls=5, alu=25, muldiv=0, other=1),
-    "alpha": dict(loads=6, stores=10, branches=1, calls=5, alu=27, muldiv=0, other=1),
+    "x86": dict(loads=9, stores=12, branches=1, calls=5, alu=8, muldiv=0, fp=0, other=1),
+    "mips": dict(loads=6, stores=10, branches=1, calls=5, alu=31, muldiv=0, fp=0, other=3),
+    "ppc": dict(loads=5, stores=14, branches=1, calls=5, alu=25, muldiv=0, fp=0, other=1),
+    "alpha": dict(loads=6, stores=10, branches=1, calls=5, alu=27, muldiv=0, fp=0, other=1),
 }
 
 
@@ -101,18 +101,30 @@ CLASSIFIED = {
             ("e8 29 00 00 00", "calls"), ("c3", "calls"), ("75 f9", "branches"),
             ("f7 e7", "muldiv"), ("8b 44 24 08", "loads"), ("c6 00 00", "stores"),
             ("03 05 04 10 01 00", "loads"), ("90", "other"), ("29 c1", "alu"),
-            ("ec", "loads"), ("ee", "stores")],                   # in al, dx; out dx, al
+            ("ec", "loads"), ("ee", "stores"),                    # in al, dx; out dx, al
+            # floating point: SSE2 and the x87; FP loads and stores are memory traffic
+            ("f2 0f 5e d1", "fp"), ("66 0f 2e d1", "fp"), ("f2 0f 2c c0", "fp"),   # divsd, ucomisd, cvttsd2si
+            ("f2 0f 10 1d c8 20 01 00", "loads"), ("dd 45 08", "loads"), ("dd 1c 24", "stores"),
+            ("de c1", "fp"), ("d9 e8", "fp"), ("9b", "fp")],     # faddp, fld1, wait
     "mips": [("10 40 00 0c", "calls"), ("08 00 e0 03", "calls"), ("0c 00 00 00", "other"),
              ("00 00 00 00", "other"), ("00 00 21 90", "loads"), ("14 00 bf af", "stores"),
-             ("fd ff 20 14", "branches"), ("21 10 62 00", "alu"), ("02 08 e1 71", "muldiv")],
+             ("fd ff 20 14", "branches"), ("21 10 62 00", "alu"), ("02 08 e1 71", "muldiv"),
+             ("03 01 24 46", "fp"), ("36 00 22 46", "fp"), ("00 10 80 44", "fp"),  # div.d, c.ole.d, mtc1
+             ("00 f8 48 44", "fp"), ("0e 00 01 45", "branches"),                  # cfc1 $t0, $31; bc1t
+             ("c0 20 24 d4", "loads"), ("08 00 a2 f7", "stores")],                # ldc1, sdc1
     "ppc": [("4b ff ff 15", "calls"), ("4e 80 00 20", "calls"), ("44 00 00 02", "other"),
             ("40 82 ff f0", "branches"), ("80 01 00 14", "loads"), ("94 21 ff f0", "stores"),
             ("7c 65 1a 14", "alu"), ("7c a4 28 2e", "loads"), ("7c 0a 61 2e", "stores"),
-            ("7f 7a d9 d6", "muldiv")],
+            ("7f 7a d9 d6", "muldiv"),
+            ("fc 41 10 24", "fp"), ("ff 82 00 00", "fp"), ("fc 20 00 90", "fp"),   # fdiv, fcmpu, fmr
+            ("ff 60 00 4c", "fp"), ("c0 03 20 1c", "loads"), ("d8 41 00 08", "stores")],  # mtfsb1
     "alpha": [("e7 80 40 02", "calls"), ("67 80 00 00", "calls"), ("6f 00 00 00", "branches"),
               ("73 00 00 00", "other"), ("03 a5 05 00", "loads"), ("23 a0 a5 00", "stores"),
               ("e3 9a 05 fe", "branches"), ("33 05 a6 00", "alu"), ("33 0b 1b 03", "muldiv"),
-              ("67 00 03 ec", "branches")],                        # jalr zero, t1: a tail call
+              ("67 00 03 ec", "branches"),                         # jalr zero, t1: a tail call
+              ("d3 76 d5 1a", "fp"), ("53 85 d7 a2", "fp"), ("d3 07 05 f2", "fp"),  # fdiv.d, fle.d, fmv.d.x
+              ("53 15 05 c2", "fp"), ("f3 24 30 00", "fp"),          # fcvt.w.d, frcsr
+              ("07 35 81 00", "loads"), ("27 34 a1 00", "stores")],  # fld, fsd
 }
 
 

@@ -13,7 +13,7 @@ from hal.toolchain import guests
 def test_exact_output(guest, isa):
     data = guests.expected_input(guest)          # guests that read get fixed input
     result = runner.run(image(guest, isa), stdin=io.BytesIO(data) if data is not None else None)
-    expected = guests.expected_output(guest, registry.get(isa).endian)
+    expected = guests.expected_output(guest, registry.get(isa).endian, isa)
     assert expected is not None, f"guests/expected/{guest}.out is missing"
     assert result.fault is None
     assert result.output.decode() == expected

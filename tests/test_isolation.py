@@ -46,7 +46,8 @@ def test_snapshot_and_resume_on_the_command_line(tmp_path):
 
 def test_damaged_snapshot_is_one_clear_line(tmp_path):
     p = tmp_path / "bad.snap"
-    p.write_bytes(b"HALSNAP\x01" + bytes(100))
+    from hal.safety.snapshot import MAGIC, VERSION
+    p.write_bytes(MAGIC + bytes([VERSION]) + bytes(100))
     code, _, err = hal("resume", str(p))
     assert code == 2 and "snapshot is damaged" in one_error_line(err)
 

@@ -37,7 +37,7 @@ def test_invariants_and_outputs_on_the_demo_workload(policy):
     for g in m["guest_stats"]:
         program, isa = g["label"].split("@")
         assert g["fault"] is None and g["exit_code"] == 0
-        assert g["output"] == guests.expected_output(program, registry.get(isa).endian)
+        assert g["output"] == guests.expected_output(program, registry.get(isa).endian, isa)
 
 
 @pytest.mark.parametrize("policy", policies.POLICIES)
@@ -229,5 +229,5 @@ def test_hostile_guests_end_alone_and_siblings_finish(isa):
     for label in ("crc32@x86", "sort@mips", "hello@ppc", "fib@alpha"):
         program, guest_isa = label.split("@")
         assert stats[label]["fault"] is None
-        assert stats[label]["output"] == guests.expected_output(program, registry.get(guest_isa).endian)
+        assert stats[label]["output"] == guests.expected_output(program, registry.get(guest_isa).endian, guest_isa)
     check_invariants(m)

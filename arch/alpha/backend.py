@@ -11,13 +11,19 @@ divide; RISC-V has one).  HAL calls use "ecall" in the role of Alpha's
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
+from hal.core.fpu import Fpu, RegisterFile
+from hal.core.isa import Backend, CallingConvention, Registers, Trap
 from hal.core.registry import register
 
 GPRS = ("ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
         "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
         "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
         "t3", "t4", "t5", "t6")
+
+FPRS = ("ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1",   # f0..f31
+        "fa0", "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7",
+        "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11",
+        "ft8", "ft9", "ft10", "ft11")
 
 MSTATUS_FS, MSTATUS_FS_INITIAL = 0x6000, 0x2000   # FPU state: off, initial, clean, dirty
 
@@ -42,6 +48,9 @@ ALPHA = register(Backend(
     # that links nothing (zero) is a jump: a tail call
     mix={"j": "branches", "jr": "branches", "jalr zero": "branches",
          "jal": "calls", "jalr": "calls", "ret": "calls",
+         # fcsr reads and writes: capstone shows only the integer register
+         **dict.fromkeys(("frcsr", "fscsr", "frrm", "fsrm", "fsrmi", "frflags", "fsflags",
+                          "fsflagsi"), "fp"),
          **dict.fromkeys(("mul", "mulh", "mulhu", "mulhsu", "mulw", "div", "divu", "divw",
                           "divuw", "rem", "remu", "remw", "remuw"), "muldiv")},
     store_prefix="s",                           # sb, sh, sw, sd; loads start with l
@@ -56,7 +65,11 @@ ALPHA = register(Backend(
     # Unicorn starts with mstatus.FS off, so the first fadd.d is an illegal
     # instruction; FS=Initial turns the FPU on; fcsr 0: round to nearest even
     # (RISC-V never traps on FP exceptions, it only sets flags)
-    fpu=Fpu(reset=(("mstatus", MSTATUS_FS, MSTATUS_FS_INITIAL), ("fcsr", 0xFF, 0))),
+    fpu=Fpu(summary="F and D: 32 flat 64-bit registers f0-f31 (ft0.., fs0.., fa0..; "
+                    "a float is NaN-boxed), fcsr",
+            control=(("fcsr", 32),),
+            files=(RegisterFile(FPRS, 64, "float or double"),),
+            reset=(("mstatus", MSTATUS_FS, MSTATUS_FS_INITIAL), ("fcsr", 0xFF, 0))),
     abi=CallingConvention(
         name="lp64", arg_regs=tuple(f"a{i}" for i in range(8)), result=("a0", "a1"),
         stack_offset=0,

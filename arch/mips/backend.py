@@ -6,7 +6,8 @@ result in $v0.  Fixed 4-byte instructions; every branch has a delay slot.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
+from hal.core.fpu import Fpu, RegisterFile
+from hal.core.isa import Backend, CallingConvention, Registers, Trap
 from hal.core.registry import register
 
 from . import translation
@@ -40,6 +41,7 @@ MIPS = register(Backend(
     scan_code=translation.scan,     # long straight runs crash Unicorn 2.1.4 (arch/mips/translation.py)
     io_base=0x1800_0000,        # as on the MIPS Malta board: COM1 at 0x1800_03F8
     mix={"jal": "calls", "jalr": "calls", "bal": "calls", "jr $ra": "calls",   # capstone gives jal no group
+         "cfc1": "fp", "ctc1": "fp",            # capstone names FCSR ($31) as if it were $ra
          **dict.fromkeys(("mul", "mult", "multu", "div", "divu", "mfhi", "mflo",
                           "madd", "maddu", "msub", "msubu"), "muldiv")},
     store_prefix="s",                           # sb, sh, sw, swl, swr, sc; loads start with l
@@ -56,7 +58,12 @@ MIPS = register(Backend(
     # Coprocessor 1 usable (Unicorn sets CU1), FR=0: 32-bit FPU registers,
     # a double in an even/odd pair, as o32 expects; FCSR 0: round to nearest,
     # every exception masked
-    fpu=Fpu(reset=(("cp0_status", STATUS_FR, STATUS_CU1), ("fcsr", 0xFFFF_FFFF, 0))),
+    fpu=Fpu(summary="coprocessor 1: 32 flat 32-bit registers $f0-$f31 (FR=0: a double "
+                    "takes an even/odd pair), fcsr",
+            control=(("fcsr", 32),),
+            files=(RegisterFile(tuple(f"f{i}" for i in range(32)), 32, "bits"),),
+            operand_names=tuple(f"fcc{i}" for i in range(8)),     # condition bits in fcsr
+            reset=(("cp0_status", STATUS_FR, STATUS_CU1), ("fcsr", 0xFFFF_FFFF, 0))),
     abi=CallingConvention(
         name="o32", arg_regs=("$a0", "$a1", "$a2", "$a3"), result=("$v0", "$v1"), stack_offset=0,
         slots_for_all=True, pairs_aligned=True,

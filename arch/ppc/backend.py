@@ -7,15 +7,18 @@ guest makes visible.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
+from hal.core.fpu import Fpu, RegisterFile
+from hal.core.isa import Backend, CallingConvention, Registers, Trap
 from hal.core.registry import register
 
 
 class PowerPC(Backend):
     def uc_reg_suffix(self, name: str) -> str:
-        # capstone says r3, Unicorn says UC_PPC_REG_3
+        # capstone says r3 and f3, Unicorn says UC_PPC_REG_3 and UC_PPC_REG_FPR3
         if name[0] == "r" and name[1:].isdigit():
             return name[1:]
+        if name[0] == "f" and name[1:].isdigit():
+            return "FPR" + name[1:]
         return name.upper()
 
 
@@ -39,6 +42,7 @@ PPC = register(PowerPC(
     mix={**dict.fromkeys(("bl", "bla", "blr", "blrl", "bctrl", "beqlr", "bnelr", "bltlr",
                           "bgtlr", "blelr", "bgelr"), "calls"),    # capstone: only "jump"
          "bctr": "branches",
+         **dict.fromkeys(("mtfsb0", "mtfsb1", "mtfsfi", "mcrfs"), "fp"),   # FPSCR: no register operand
          **dict.fromkeys(("mullw", "mulhw", "mulhwu", "mulli", "divw", "divwu"), "muldiv"),
          # indexed (X-form) loads and stores name no memory operand in capstone
          **dict.fromkeys(("lbzx", "lhzx", "lhax", "lwzx", "lbzux", "lhzux", "lhaux", "lwzux",
@@ -55,7 +59,10 @@ PPC = register(PowerPC(
     # Unicorn starts with MSR.FP clear, so the first fadd raises "FP
     # unavailable"; FE0=FE1=0: FP exceptions never interrupt; FPSCR 0: round
     # to nearest, every exception disabled
-    fpu=Fpu(reset=(("msr", MSR_FE0 | MSR_FE1, MSR_FP), ("fpscr", 0xFFFF_FFFF, 0))),
+    fpu=Fpu(summary="32 flat 64-bit registers f0-f31, always in double format, fpscr",
+            control=(("fpscr", 32),),
+            files=(RegisterFile(tuple(f"f{i}" for i in range(32)), 64, "double"),),
+            reset=(("msr", MSR_FE0 | MSR_FE1, MSR_FP), ("fpscr", 0xFFFF_FFFF, 0))),
     abi=CallingConvention(
         name="SysV", arg_regs=tuple(f"r{i}" for i in range(3, 11)), result=("r3", "r4"),
         stack_offset=8, pairs_aligned=True,                 # back chain and LR save word first

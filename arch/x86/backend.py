@@ -7,13 +7,35 @@ Instructions are 1 to 15 bytes long, so counting them needs a disassembler.
 import capstone as cs
 import unicorn as uc
 
-from hal.core.isa import Backend, CallingConvention, Fpu, Registers, Trap
+from hal.core.fpu import Fpu, RegisterFile
+from hal.core.isa import Backend, CallingConvention, Registers, Trap
 from hal.core.registry import register
 
 CR0_MP, CR0_EM, CR0_TS, CR0_NE = 0x2, 0x4, 0x8, 0x20   # monitor, emulate, task switched, native errors
 CR4_OSFXSR, CR4_OSXMMEXCPT = 0x200, 0x400              # the OS supports SSE state and SSE exceptions
 
-X86 = register(Backend(
+class X86(Backend):
+    def fpu_view(self, uc, skip_zero=False):
+        """The x87 is a stack, not a file: show its contents top first, as
+        st(0), st(1)...  The top is a field of the status word, and each
+        physical register is tagged empty or not."""
+        from hal.core import fpu
+        state = fpu.read(self, uc)
+        top, tags = state["fpsw"] >> 11 & 7, state["fptag"]
+        stack = []
+        for i in range(8):
+            physical = (top + i) & 7
+            if tags >> (2 * physical) & 3 == 3:         # empty: the stack ends here
+                break
+            stack.append(fpu.extended(state[f"fp{physical}"]))
+        shown = [("fpcw", f"{state['fpcw']:04x}"), ("fpsw", f"{state['fpsw']:04x}"),
+                 ("mxcsr", f"{state['mxcsr']:08x}"), ("x87", "[" + ", ".join(stack) + "]")]
+        shown += [(f"xmm{i}", f"{state[f'xmm{i}']:032x}") for i in range(8)
+                  if state[f"xmm{i}"] or not skip_zero]
+        return tuple(shown)
+
+
+X86 = register(X86(
     name="x86",
     title="i386, 32-bit flat, cdecl",
     isa_id=1,
@@ -35,7 +57,7 @@ X86 = register(Backend(
     # capstone marks lea's address operand as read though lea reads no memory
     # device I/O counts as memory traffic, as MMIO loads and stores do on the others
     mix={"push": "stores", "pop": "loads", "leave": "loads", "lea": "alu",
-         "in": "loads", "out": "stores",
+         "in": "loads", "out": "stores", "wait": "fp",   # wait (fwait): for the x87
          **dict.fromkeys(("mul", "imul", "div", "idiv"), "muldiv")},
     uc_const="x86_const", uc_reg_prefix="UC_X86_REG_",
     # doubles in SSE2 registers, rounded exactly as on the other ISAs (not in the
@@ -51,7 +73,14 @@ X86 = register(Backend(
     # precision, round to nearest, every exception masked; Unicorn starts it
     # at 0), an empty x87 stack, MXCSR 0x1F80 (the same for SSE), and
     # CR0/CR4 set for the FPU to report its own errors and for SSE
-    fpu=Fpu(reset=(("fpcw", 0xFFFF, 0x037F), ("fpsw", 0xFFFF, 0), ("fptag", 0, 0xFFFF),
+    fpu=Fpu(
+        summary="x87: a stack of eight 80-bit registers st(0)-st(7), fpcw/fpsw; "
+                "SSE2: eight flat 128-bit xmm0-7, mxcsr (doubles live here)",
+        control=(("fpcw", 16), ("fpsw", 16), ("fptag", 16), ("mxcsr", 32)),
+        files=(RegisterFile(tuple(f"fp{i}" for i in range(8)), 80, "extended"),   # physical
+               RegisterFile(tuple(f"xmm{i}" for i in range(8)), 128, "bits")),
+        operand_names=tuple(f"st({i})" for i in range(8)),
+        reset=(("fpcw", 0xFFFF, 0x037F), ("fpsw", 0xFFFF, 0), ("fptag", 0, 0xFFFF),
                    ("mxcsr", 0xFFFF_FFFF, 0x1F80),
                    ("cr0", CR0_EM | CR0_TS, CR0_MP | CR0_NE),
                    ("cr4", 0, CR4_OSFXSR | CR4_OSXMMEXCPT))),

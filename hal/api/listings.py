@@ -87,7 +87,8 @@ class Diff:
 @dataclass(frozen=True, repr=False)
 class Trace(tracing.Trace):
     """The steps of one guest on one ISA: `steps` holds (index, address,
-    where, code, text, writes) per instruction; `end` says why it stopped
+    where, code, text, writes, fpu) per instruction (fpu: the FPU registers
+    it changed, as text); `end` says why it stopped
     ("limit", "exited", "faulted"), with `exit_code` or `fault`."""
 
     def text(self) -> str:

@@ -51,6 +51,8 @@ def report_end(result) -> None:
         click.echo(f"hal: error: {result.error_line()}", err=True)
         if result.fault.registers:
             click.echo(f"  registers: {result.fault.register_dump(result.word_digits)}", err=True)
+        if result.fault.fpu:
+            click.echo(f"  fpu: {result.fault.fpu_dump()}", err=True)
 
 
 def check_output(option: str, path) -> None:

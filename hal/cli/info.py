@@ -26,6 +26,10 @@ def isas():
     print_notes(con, registry.names())
     for b in registry.backends():
         con.print(Text.assemble((b.name, "bold"), f": {b.notes}"))
+    con.print("[bold]floating point[/bold] (every FPU starts as a real reset leaves it: "
+              "round to nearest, exceptions masked):")
+    for b in registry.backends():
+        con.print(f"  [bold]{b.name}[/bold]: {b.fpu.summary}")
 
 
 @click.command()

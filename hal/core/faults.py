@@ -29,6 +29,8 @@ class Fault:
     instruction: str            # disassembled, or "??" where memory is unreadable
     address: int | None         # the memory access that failed, if any
     registers: tuple[tuple[str, int], ...]
+    fpu: tuple[tuple[str, str], ...] = ()     # the FPU after the integer registers
+                                              # (Backend.fpu_view; zero data registers left out)
 
     def summary(self) -> str:
         at = f" at address {self.address:#x}" if self.address is not None else ""
@@ -39,6 +41,9 @@ class Fault:
 
     def register_dump(self, digits: int) -> str:
         return " ".join(f"{name}={value:0{digits}x}" for name, value in self.registers)
+
+    def fpu_dump(self) -> str:
+        return " ".join(f"{name}={text}" for name, text in self.fpu)
 
 
 def disassemble_at(backend: Backend, uc, pc: int) -> str:
@@ -59,7 +64,8 @@ def capture(backend: Backend, uc, reason: str, address: int | None = None) -> Fa
     regs = tuple((r, uc.reg_read(backend.reg(r))) for r in backend.regs.dump)
     instruction = disassemble_at(backend, uc, pc)
     note = backend.fault_note(instruction)
-    return Fault(f"{reason}: {note}" if note else reason, pc, instruction, address, regs)
+    return Fault(f"{reason}: {note}" if note else reason, pc, instruction, address, regs,
+                 backend.fpu_view(uc, skip_zero=True))
 
 
 def uc_error_reason(errno: int) -> str:

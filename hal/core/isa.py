@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Literal
 
+from .fpu import Fpu, flat_view
+
 
 @dataclass(frozen=True)
 class Registers:
@@ -32,19 +34,6 @@ class Trap:
     mnemonic: str        # as a student sees it in a disassembly, e.g. "int 0x2e"
     interrupt: int       # the interrupt number Unicorn reports for it (UC_HOOK_INTR);
                          # on all four cores the PC is already past the trap by then
-
-
-@dataclass(frozen=True)
-class Fpu:
-    """The floating-point unit, as plain data a tool can use without knowing the ISA.
-
-    `reset` is how the machine's reset (or the NT HAL's processor
-    initialisation) leaves it, applied by Backend.enter: for each register
-    named (as Unicorn names it, lower case), the bits to clear, then the bits
-    to set.  Unicorn's own reset is not always a real machine's: its x86
-    core starts with the x87 control word at 0 (24-bit precision, every
-    exception unmasked) where hardware gives 0x037F."""
-    reset: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -200,6 +189,11 @@ class Backend:
             new = (old & ~clear) | set_
             if new != old:          # a write can have side effects (Unicorn recomputes flags)
                 uc.reg_write(reg, new)
+
+    def fpu_view(self, uc, skip_zero: bool = False) -> tuple[tuple[str, str], ...]:
+        """The FPU as a student reads it, (name, text) pairs (hal/core/fpu.py);
+        with skip_zero, data registers holding 0 are left out."""
+        return flat_view(self, uc, skip_zero)
 
     def save_context(self, uc):
         """Snapshot the CPU registers, for moving a guest between cores."""

@@ -15,7 +15,14 @@ One class per instruction, first rule that applies wins:
   5. a memory operand: written -> stores, read -> loads (cores without operand
      access in capstone: Backend.store_prefix tells stores from loads);
      an address computed but not accessed (x86 lea) is arithmetic
-  6. everything else                                                -> alu
+  6. a floating-point register among the operands, or among the registers
+     capstone says it reads or writes (x86: the x87's implicit st(0) and
+     status word) -- the names in Backend.fpu                          -> fp
+  7. everything else                                                -> alu
+So floating-point loads and stores count as memory traffic, FP branches as
+branches, and the floating-point class holds the FPU's own work: arithmetic,
+compares, conversions, moves within and into or out of the FPU, and its
+control and status registers.
 """
 from __future__ import annotations
 
@@ -24,10 +31,10 @@ from functools import cached_property
 from ..core.decoders import decoder
 from ..core.isa import Backend
 
-CLASSES = ("loads", "stores", "branches", "calls", "alu", "muldiv", "other")
+CLASSES = ("loads", "stores", "branches", "calls", "alu", "muldiv", "fp", "other")
 LABELS = {"loads": "loads", "stores": "stores", "branches": "branches/jumps",
           "calls": "calls/returns", "alu": "integer ALU", "muldiv": "multiply/divide",
-          "other": "other (traps, nops)"}
+          "fp": "floating point", "other": "other (traps, nops)"}
 INDEX = {c: i for i, c in enumerate(CLASSES)}
 
 
@@ -39,6 +46,7 @@ class Classifier:
         if unknown:
             raise ValueError(f"{backend.name}: unknown mix classes {sorted(unknown)}")
         self.backend = backend
+        self._fp_names = backend.fpu.names
 
     @property
     def disassembler(self):
@@ -78,7 +86,19 @@ class Classifier:
                 return "stores"
             if any(a & cs.CS_AC_READ for a in access):
                 return "loads"
+        if self._uses_fpu(insn):
+            return "fp"
         return "alu"
+
+    def _uses_fpu(self, insn) -> bool:
+        import capstone as cs
+        names = {insn.reg_name(op.reg) for op in insn.operands if op.type == cs.CS_OP_REG}
+        try:
+            read, written = insn.regs_access()
+            names.update(insn.reg_name(r) for r in (*read, *written))
+        except cs.CsError:          # this core's capstone does not say
+            pass
+        return not names.isdisjoint(self._fp_names)
 
     def block(self, code: bytes, address: int) -> tuple[int, ...]:
         """Class indices of the instructions in one block, in order.  A word

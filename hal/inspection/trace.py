@@ -6,6 +6,9 @@ Registers are read before each traced instruction and again before the next
 one runs, wherever that is.  An instruction's writes are the registers whose
 value changed, plus those capstone says it writes where capstone knows (x86);
 elsewhere a register rewritten with the value it already held does not show.
+The floating-point unit is followed the same way, as the backend shows it
+(Backend.fpu_view): FPU registers that changed, and on x86 the x87 stack as
+a whole whenever it changes (a push, a pop or a new top value).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ class Step:
     code: bytes
     text: str
     writes: tuple[tuple[str, int], ...]
+    fpu: tuple[tuple[str, str], ...] = ()  # FPU registers that changed, as Backend.fpu_view shows them
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,14 @@ class Trace:
          "end": "limit" | "exited" | "faulted" | ..., "exit_code": int | null,
          "fault": str | null,
          "steps": [{"index": int (from 1), "address": int, "function": "name+0xoff" or "",
-                    "bytes": hex str, "text": str, "writes": {register: value after}}]}"""
+                    "bytes": hex str, "text": str, "writes": {register: value after},
+                    "fpu": {FPU register: its value after, as text}}]}"""
         return {"schema": SCHEMA, "guest": self.guest, "isa": self.isa,
                 "function": self.function, "limit": self.limit, "end": self.end,
                 "exit_code": self.exit_code, "fault": self.fault,
                 "steps": [{"index": s.index, "address": s.address, "function": s.where,
-                           "bytes": s.code.hex(), "text": s.text, "writes": dict(s.writes)}
+                           "bytes": s.code.hex(), "text": s.text, "writes": dict(s.writes),
+                           "fpu": dict(s.fpu)}
                           for s in self.steps]}
 
     def lines(self) -> list[str]:
@@ -57,7 +63,8 @@ class Trace:
         out = [f"trace of {self.guest} on {self.isa}, {scope}: {len(self.steps)} instructions"]
         width = max((len(s.where) for s in self.steps), default=0)
         for s in self.steps:
-            writes = " ".join(f"{r}={v:0{self.word_digits}x}" for r, v in s.writes)
+            writes = " ".join([*(f"{r}={v:0{self.word_digits}x}" for r, v in s.writes),
+                               *(f"{r}={v}" for r, v in s.fpu)])
             out.append(f"{s.index:6}  {s.address:08x}  {s.where:<{width}}  {s.text:<32} {writes}"
                        .rstrip())
         if self.end == "limit":
@@ -77,7 +84,7 @@ class Tracer:
         self.regs = [(name, b.reg(name)) for name in b.regs.dump if name != b.regs.pc]
         self.steps: list[Step] = []
         self.full = False
-        self._pending: tuple[int, bytes, tuple[int, ...]] | None = None
+        self._pending: tuple[int, bytes, tuple[int, ...], tuple] | None = None
         self._texts: dict[tuple[bytes, int], tuple[str, frozenset[str]]] = {}
         from .disasm import disassembler
         self._md = disassembler(b, detail=True)
@@ -90,15 +97,16 @@ class Tracer:
         """Close the pending step: its writes are what changed since it began."""
         if self._pending is None:
             return
-        address, code, before = self._pending
+        address, code, before, fpu_before = self._pending
         self._pending = None
         after = self._read(uc)
         text, written = self._decode(code, address)
         writes = tuple((name, v) for (name, _), old, v in zip(self.regs, before, after)
                        if v != old or name in written)
+        fpu = tuple(item for item in self.machine.backend.fpu_view(uc) if item not in fpu_before)
         f = self.program.function_at(address)
         where = "" if f is None else f.name + (f"+{address - f.start:#x}" if address != f.start else "")
-        self.steps.append(Step(len(self.steps) + 1, address, where, code, text, writes))
+        self.steps.append(Step(len(self.steps) + 1, address, where, code, text, writes, fpu))
 
     def _decode(self, code: bytes, address: int) -> tuple[str, frozenset[str]]:
         """Disassembly and the registers capstone says it writes (none where it cannot say)."""
@@ -124,7 +132,8 @@ class Tracer:
                 uc.emu_stop()
                 return
         if self.function is None or address in self.function:
-            self._pending = (address, bytes(uc.mem_read(address, size)), self._read(uc))
+            self._pending = (address, bytes(uc.mem_read(address, size)), self._read(uc),
+                             frozenset(self.machine.backend.fpu_view(uc)))
 
 
 def trace(image, *, limit: int, function: str | None = None, stdin: bytes | None = None) -> Trace:

@@ -23,7 +23,8 @@ WIDTH, HEIGHT, DPI = 16, 9, 120         # inches; 120 dots per inch: 1920x1080 p
 FONT = 20                               # points: about 33 pixels on the PNG
 
 MIX_COLOURS = {"loads": "#4cc3d9", "stores": "#3b6fd4", "branches": "#f2c12e",
-               "calls": "#b45fc7", "alu": "#5bb85d", "muldiv": "#d9534f", "other": "#b0b0b0"}
+               "calls": "#b45fc7", "alu": "#5bb85d", "muldiv": "#d9534f",
+               "fp": "#f0ad4e", "other": "#b0b0b0"}
 SPARE_COLOURS = ("#e8833a", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
 
 

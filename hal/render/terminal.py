@@ -94,6 +94,7 @@ BAR_WIDTH = 60
 
 BAR_MARKS = {"loads": ("L", "cyan"), "stores": ("S", "blue"), "branches": ("B", "yellow"),
              "calls": ("C", "magenta"), "alu": ("A", "green"), "muldiv": ("M", "red"),
+             "fp": ("F", "bright_cyan"),
              "other": ("O", "white")}
 
 

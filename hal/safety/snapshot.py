@@ -2,7 +2,9 @@
 
 A snapshot holds everything that decides what a guest does next: its ELF
 (so it restores anywhere, without the build cache), its RAM, its registers
-(the backend's `dump` set: the whole user-visible state), its exact
+(the backend's `dump` set: the whole user-visible integer state), its
+floating-point unit (every register of Backend.fpu: data, control and
+status, the x87's stack top and tags included), its exact
 instruction count and virtual time, the console output so far and any
 blocking request it is waiting on.  Restored, it continues to the same output
 and the same numbers as a run that never stopped.
@@ -25,7 +27,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from ..core import loader, services
+from ..core import fpu, loader, services
 from ..core.console import Console
 from ..core.machine import Machine, Request
 from ..core.limits import MAX_COUNT
@@ -34,7 +36,7 @@ from ..errors import HalError
 from ..paths import read_file
 
 MAGIC = b"HALSNAP"
-VERSION = 1
+VERSION = 2                 # 2: the floating-point unit is saved too
 _LEN = struct.Struct("<Q")
 MAX_SNAPSHOT = 1 << 30          # bytes: RAM (at most 256 MiB) compresses, the ELF is at most 64 MiB
 MAX_HEADER = 1 << 20            # bytes of JSON header: a few hundred registers' worth
@@ -56,6 +58,7 @@ def save(machine: Machine, path: str | Path) -> None:
     header = {
         "isa": b.name, "name": machine.name, "memory": mem.size,
         "registers": {r: uc.reg_read(b.reg(r)) for r in b.regs.dump},
+        "fpu": fpu.read(b, uc),
         "retired": machine.retired, "extra_ticks": machine.extra_ticks,
         "hal_calls": machine.hal_calls, "arg": machine.arg,
         "max_instructions": machine.max_instructions, "console_limit": machine.console.limit,
@@ -96,6 +99,11 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
         if (not service.blocking or len(req["args"]) != len(service.args)
                 or not all(_word(a, b.word_mask) for a in req["args"])):
             raise SnapshotError(f"{path}: pending request in the snapshot is damaged")
+    fpu_state = h.get("fpu")
+    if not isinstance(fpu_state, dict) or set(fpu_state) != set(b.fpu.state_names) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << b.fpu.bits_of(r)
+            for r, v in fpu_state.items()):
+        raise SnapshotError(f"{path}: floating-point registers do not match the {b.name} FPU")
     ram = _inflate(path, ram, h["memory"])
     if len(console) > h["console_limit"]:
         raise SnapshotError(f"{path}: console output is longer than its limit")
@@ -106,6 +114,7 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
     _write_ram(m, ram)
     for r, v in regs.items():
         m.uc.reg_write(b.reg(r), v)
+    fpu.write(b, m.uc, fpu_state)
     m.counter.retired = h["retired"]
     m.extra_ticks, m.hal_calls, m.arg = h["extra_ticks"], h["hal_calls"], h["arg"]
     m.console.restore(console, echo)

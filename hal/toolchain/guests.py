@@ -52,10 +52,13 @@ def expected_input(name: str) -> bytes | None:
     return f.read_bytes() if f.is_file() else None
 
 
-def expected_output(name: str, endian: str) -> str | None:
-    """The exact output a bundled guest must print; '<name>.<endian>.out' wins
-    over '<name>.out' for guests (like endian) whose output depends on byte order."""
-    for f in (paths.EXPECTED / f"{name}.{endian}.out", paths.EXPECTED / f"{name}.out"):
+def expected_output(name: str, endian: str, isa: str | None = None) -> str | None:
+    """The exact output a bundled guest must print: '<name>.<isa>.out' for a
+    guest whose output depends on the ISA itself (excess: only x86 has an
+    x87), else '<name>.<endian>.out' for one that depends on byte order
+    (endian), else '<name>.out'."""
+    mine = [paths.EXPECTED / f"{name}.{isa}.out"] if isa else []
+    for f in (*mine, paths.EXPECTED / f"{name}.{endian}.out", paths.EXPECTED / f"{name}.out"):
         if f.is_file():
             return f.read_text()
     return None
