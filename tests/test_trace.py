@@ -62,7 +62,7 @@ def test_json_round_trips(isa):
     assert (data["end"], data["exit_code"], data["fault"]) == ("exited", 10, None)
     assert len(data["steps"]) == MAIN_LENGTH[isa]
     first = data["steps"][0]
-    assert set(first) == {"index", "address", "function", "bytes", "text", "writes"}
+    assert set(first) == {"index", "address", "function", "bytes", "text", "writes", "fpu"}
     assert first["function"] == "main" and isinstance(first["writes"], dict)
 
 

@@ -53,7 +53,7 @@ ALPHA = register(Backend(
                           "fsflagsi"), "fp"),
          **dict.fromkeys(("mul", "mulh", "mulhu", "mulhsu", "mulw", "div", "divu", "divw",
                           "divuw", "rem", "remu", "remw", "remuw"), "muldiv")},
-    store_prefix="s",                           # sb, sh, sw, sd; loads start with l
+    store_prefix=("s", "fs", "c.s", "c.fs"),    # sb..sd, fsw, fsd (and compressed); loads: l, fl
     uc_const="riscv_const", uc_reg_prefix="UC_RISCV_REG_",
     zig_target="riscv64-freestanding", zig_flags=("-mcpu=generic_rv64+m+f+d+relax-c",),   # RV64IMFD, lp64d
     # no compressed code in the C library either: -c alone leaves Zca and Zcd on

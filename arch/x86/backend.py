@@ -59,6 +59,10 @@ X86 = register(X86(
     mix={"push": "stores", "pop": "loads", "leave": "loads", "lea": "alu",
          "in": "loads", "out": "stores", "wait": "fp",   # wait (fwait): for the x87
          **dict.fromkeys(("mul", "imul", "div", "idiv"), "muldiv")},
+    # capstone 5 says these read the memory they store to
+    stores_to_first_operand=frozenset(("fst", "fstp", "fist", "fistp", "fisttp", "fnstcw",
+                                       "fstcw", "stmxcsr", "movlpd", "movhpd", "movlps",
+                                       "movhps")),
     uc_const="x86_const", uc_reg_prefix="UC_X86_REG_",
     # doubles in SSE2 registers, rounded exactly as on the other ISAs (not in the
     # x87's 80-bit registers: the excess guest shows those); no auto-vectorizing,

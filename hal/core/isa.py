@@ -123,7 +123,10 @@ class Backend:
     # and, on cores where capstone reports no operand access, the mnemonic
     # prefix that marks a memory-operand instruction as a store (else a load).
     mix: dict[str, str] = field(default_factory=dict)
-    store_prefix: str = ""
+    store_prefix: str | tuple[str, ...] = ""
+    # Mnemonics that write a memory first operand where capstone says they read
+    # it (capstone 5 marks most x87 stores that way): stores, for the mix.
+    stores_to_first_operand: frozenset[str] = frozenset()
     fpu: Fpu = Fpu()
     abi: CallingConvention | None = None
     notes: str = ""

@@ -13,7 +13,8 @@ One class per instruction, first rule that applies wins:
      interrupt -> other
   4. "nop"                                                          -> other
   5. a memory operand: written -> stores, read -> loads (cores without operand
-     access in capstone: Backend.store_prefix tells stores from loads);
+     access in capstone: Backend.store_prefix tells stores from loads; where
+     capstone has it wrong, Backend.stores_to_first_operand);
      an address computed but not accessed (x86 lea) is arithmetic
   6. a floating-point register among the operands, or among the registers
      capstone says it reads or writes (x86: the x87's implicit st(0) and
@@ -77,6 +78,8 @@ class Classifier:
         if insn.mnemonic == "nop":
             return "other"
         mems = [op for op in insn.operands if op.type == cs.CS_OP_MEM]
+        if mems and insn.mnemonic in b.stores_to_first_operand and insn.operands[0].type == cs.CS_OP_MEM:
+            return "stores"
         if mems:
             access = [getattr(op, "access", None) for op in mems]
             if None in access:      # this core's capstone does not say
