@@ -1,10 +1,15 @@
 """The floating-point unit: the state a guest finds at reset, on every ISA."""
+import importlib
+import io
 import os
 import re
+import struct
 from functools import lru_cache
 
 import pytest
 from conftest import ISAS, TEST_GUESTS, elf, image
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hal.core import fpu, registry, runner
 from hal.core.machine import Machine, Stop
@@ -203,3 +208,126 @@ def test_mix_has_a_floating_point_class(backend):
     assert sum(row.mix.values()) == row.retired
     assert row.mix["fp"] > row.retired // 4          # n-body is mostly floating point
     assert measure(image("fib", backend.name)).mix["fp"] == 0
+
+
+# -- floating-point exceptions ----------------------------------------------------------
+
+# tests/guests/fp_trap.c: the input picks the exception; masked, the result IEEE 754
+# gives; asked for with hal_fp_trap, a fault at the arithmetic instruction
+TRAPS = {"i": ("invalid operation", "nan", "div"), "z": ("divide by zero", "inf", "div"),
+         "o": ("overflow", "inf", "mul"), "u": ("underflow", "0.000", "mul"),
+         "x": ("inexact result", "0.333", "div")}
+
+
+@pytest.mark.parametrize("which", sorted(TRAPS))
+def test_masked_by_default_then_trapped_when_asked(which, backend):
+    name, masked, op = TRAPS[which]
+    r = runner.run(image("fp_trap", backend.name), stdin=io.BytesIO(which.encode()))
+    assert r.output.decode() == f"masked: {masked}\nprevious traps: 0\n"
+    assert r.fault is not None and r.status == 3
+    assert r.fault.reason == f"floating-point exception: {name}"
+    assert op in r.fault.instruction.split()[0], r.fault.instruction     # divsd, div.d, fdiv...
+    assert r.error_line().startswith(f"fp_trap on {backend.name}: floating-point exception: "
+                                     f"{name} (pc {r.fault.pc:#x}: ")
+
+
+def test_the_trapped_count_and_mix_agree(backend):
+    """The instruction that raised it has completed and counts; the mix still
+    sums to the count, though the guest stopped one instruction past it."""
+    from hal.inspection.compare import measure
+    r = runner.run(image("fp_trap", backend.name), stdin=io.BytesIO(b"z"))
+    row = measure(image("fp_trap", backend.name), stdin=b"z")
+    assert row.retired == r.retired and sum(row.mix.values()) == row.retired
+
+
+def test_unknown_exception_bits_are_the_guests_mistake(backend, tmp_path):
+    source = tmp_path / "badtrap.c"
+    source.write_text('#include "hal.h"\nint main(void) { hal_fp_trap(64); return 0; }\n')
+    from hal.core import loader
+    from hal.toolchain import build
+    r = runner.run(loader.load(build.build(source, backend)))
+    assert r.fault.reason == "hal_fp_trap(0x40): bits outside HAL_FE_* (valid: 0x1f)"
+
+
+def test_trapping_survives_a_snapshot(backend, tmp_path):
+    whole = runner.run(image("fp_trap", backend.name), stdin=io.BytesIO(b"z"))
+    m = runner.new_machine(image("fp_trap", backend.name), stdin=io.BytesIO(b"z"))
+    while m.fp_traps is None or not m.fp_traps.mask:
+        assert m.run(budget=1) is Stop.BUDGET
+    snapshot.save(m, tmp_path / "t.snap")
+    restored = snapshot.load(tmp_path / "t.snap")
+    assert restored.run() is Stop.FAULTED
+    assert (restored.fault.reason, restored.fault.pc, restored.retired) == \
+        (whole.fault.reason, whole.fault.pc, whole.retired)
+
+
+def test_one_line_report_on_the_command_line():
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "hal", "run", str(TEST_GUESTS / "fp_trap.c"),
+                           "--isa", "x86"], input=b"z", capture_output=True)
+    err = proc.stderr.decode().splitlines()
+    assert proc.returncode == 3
+    assert proc.stdout == b"masked: inf\nprevious traps: 0\n"
+    assert re.fullmatch(r"hal: error: fp_trap on x86: floating-point exception: divide by zero "
+                        r"\(pc 0x[0-9a-f]+: divsd xmm\d, .*\) after \d+ instructions", err[0])
+
+
+# The SSE oracle (arch/x86/sse.py) against a core whose flags are right: QEMU's
+# RISC-V, which rounds the same way and detects tininess after rounding too.
+OPS = {"add": 0x02000053, "sub": 0x0A000053, "mul": 0x12000053, "div": 0x1A000053,
+       "sqrt": 0x5A000053}            # fadd.d .. fsqrt.d fa2, fa0, fa1 (rm = dynamic: nearest)
+
+
+@lru_cache(maxsize=None)
+def _riscv():
+    import unicorn
+    b = registry.get("alpha")
+    uc = unicorn.Uc(b.uc_arch, b.uc_mode)
+    uc.mem_map(0x10000, 0x1000)
+    b.enter(uc, 0x10000, 0x11000)
+    return b, uc
+
+
+def _riscv_flags(op: str, a: int, b: int, single: bool) -> tuple[int, int]:
+    backend, uc = _riscv()
+    word = OPS[op] & ~(1 << 25 if single else 0) | 12 << 7 | 10 << 15 | 7 << 12 \
+        | (0 if op == "sqrt" else 11 << 20)
+    box = 0xFFFF_FFFF_0000_0000 if single else 0          # a float is NaN-boxed
+    uc.mem_write(0x10000, word.to_bytes(4, "little"))
+    uc.reg_write(backend.reg("fa0"), box | a)
+    uc.reg_write(backend.reg("fa1"), box | b)
+    uc.reg_write(backend.reg("fcsr"), 0)
+    uc.emu_start(0x10000, 0x10004)
+    return fpu.raised(backend, uc), uc.reg_read(backend.reg("fa2")) & ~box
+
+
+specials = [0, 1 << 63, 0x7FF0 << 48, 0x7FF4 << 48, 0x7FF8 << 48, 1, 0x0010 << 48,
+            0x3FF0 << 48, 0x7FEF_FFFF_FFFF_FFFF]
+
+
+@st.composite
+def operands(draw):
+    """A format, and two values of it: any bits, ordinary numbers, or the edge cases."""
+    single = draw(st.booleans())
+    if single:
+        value = st.one_of(st.integers(0, 2**32 - 1), st.floats(width=32).map(
+            lambda v: struct.unpack("<I", struct.pack("<f", v))[0]),
+            st.sampled_from([0, 1 << 31, 0x7F80_0000, 0x7FA0_0000, 1, 0x0080_0000, 0x3F80_0000]))
+    else:
+        value = st.one_of(st.integers(0, 2**64 - 1), st.floats(width=64).map(
+            lambda v: struct.unpack("<Q", struct.pack("<d", v))[0]), st.sampled_from(specials))
+    return single, draw(value), draw(value)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(op=st.sampled_from(sorted(OPS)), values=operands())
+def test_sse_exceptions_worked_out_as_a_real_fpu_raises_them(op, values):
+    """Property: for add, sub, mul, div and sqrt in either precision, on any
+    operands, arch/x86/sse.py names exactly the exceptions QEMU's RISC-V FPU flags."""
+    sse = importlib.import_module("hal.arch.x86.sse")
+    single, a, b = values
+    fmt = sse.SINGLE if single else sse.DOUBLE
+    flags, result = _riscv_flags(op, a, b, single)
+    mine = sse.square_root(a, result, fmt) if op == "sqrt" else sse.binary(op, a, b, fmt)
+    assert mine == flags, (op, single, hex(a), hex(b))

@@ -69,7 +69,9 @@ ALPHA = register(Backend(
                     "a float is NaN-boxed), fcsr",
             control=(("fcsr", 32),),
             files=(RegisterFile(FPRS, 64, "float or double"),),
-            reset=(("mstatus", MSTATUS_FS, MSTATUS_FS_INITIAL), ("fcsr", 0xFF, 0))),
+            reset=(("mstatus", MSTATUS_FS, MSTATUS_FS_INITIAL), ("fcsr", 0xFF, 0)),
+            # fflags, the low bits of fcsr: NV, DZ, OF, UF, NX
+            flags=("fcsr", ((1, 0x10), (2, 0x08), (4, 0x04), (8, 0x02), (16, 0x01)))),
     abi=CallingConvention(
         name="lp64", arg_regs=tuple(f"a{i}" for i in range(8)), result=("a0", "a1"),
         stack_offset=0,

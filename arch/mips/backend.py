@@ -47,7 +47,8 @@ MIPS = register(Backend(
     store_prefix="s",                           # sb, sh, sw, swl, swr, sc; loads start with l
     exceptions={12: "address error (load)", 13: "address error (store)", 16: "debug breakpoint",
                 17: "syscall", 18: "break", 19: "coprocessor unusable",
-                20: "reserved instruction", 21: "arithmetic overflow", 22: "trap"},
+                20: "reserved instruction", 21: "arithmetic overflow", 22: "trap",
+                23: "floating-point exception (enabled in FCSR)"},
     # Conditional traps (teq, tne, ...) raise "trap" mid-block; clang guards
     # every division with "teq divisor, $zero, 7" (7: the MIPS ABI's
     # divide-by-zero break code), since MIPS div itself never faults
@@ -63,7 +64,9 @@ MIPS = register(Backend(
             control=(("fcsr", 32),),
             files=(RegisterFile(tuple(f"f{i}" for i in range(32)), 32, "bits"),),
             operand_names=tuple(f"fcc{i}" for i in range(8)),     # condition bits in fcsr
-            reset=(("cp0_status", STATUS_FR, STATUS_CU1), ("fcsr", 0xFFFF_FFFF, 0))),
+            reset=(("cp0_status", STATUS_FR, STATUS_CU1), ("fcsr", 0xFFFF_FFFF, 0)),
+            # FCSR's flags: invalid (V), divide by zero (Z), overflow, underflow, inexact
+            flags=("fcsr", ((1, 0x40), (2, 0x20), (4, 0x10), (8, 0x08), (16, 0x04)))),
     abi=CallingConvention(
         name="o32", arg_regs=("$a0", "$a1", "$a2", "$a3"), result=("$v0", "$v1"), stack_offset=0,
         slots_for_all=True, pairs_aligned=True,

@@ -54,7 +54,8 @@ PPC = register(PowerPC(
     zig_target="powerpc-freestanding-eabihf", zig_flags=(),    # hard float
     libc_target="powerpc-linux-musleabihf",
     exceptions={1: "machine check", 2: "data storage", 3: "instruction storage",
-                5: "alignment", 6: "program (illegal instruction or trap)", 8: "system call",
+                5: "alignment", 6: "program (illegal instruction, trap or enabled FP exception)",
+                7: "floating-point unavailable", 8: "system call",
                 96: "illegal instruction (emulation assistance)"},
     # Unicorn starts with MSR.FP clear, so the first fadd raises "FP
     # unavailable"; FE0=FE1=0: FP exceptions never interrupt; FPSCR 0: round
@@ -62,7 +63,10 @@ PPC = register(PowerPC(
     fpu=Fpu(summary="32 flat 64-bit registers f0-f31, always in double format, fpscr",
             control=(("fpscr", 32),),
             files=(RegisterFile(tuple(f"f{i}" for i in range(32)), 64, "double"),),
-            reset=(("msr", MSR_FE0 | MSR_FE1, MSR_FP), ("fpscr", 0xFFFF_FFFF, 0))),
+            reset=(("msr", MSR_FE0 | MSR_FE1, MSR_FP), ("fpscr", 0xFFFF_FFFF, 0)),
+            # FPSCR: VX and the invalid-operation details under it, ZX, OX, UX, XX
+            flags=("fpscr", ((1, 0x21F8_0700), (2, 0x0400_0000), (4, 0x1000_0000),
+                             (8, 0x0800_0000), (16, 0x0200_0000)))),
     abi=CallingConvention(
         name="SysV", arg_regs=tuple(f"r{i}" for i in range(3, 11)), result=("r3", "r4"),
         stack_offset=8, pairs_aligned=True,                 # back chain and LR save word first

@@ -11,10 +11,21 @@ from hal.core.fpu import Fpu, RegisterFile
 from hal.core.isa import Backend, CallingConvention, Registers, Trap
 from hal.core.registry import register
 
+from . import sse
+
 CR0_MP, CR0_EM, CR0_TS, CR0_NE = 0x2, 0x4, 0x8, 0x20   # monitor, emulate, task switched, native errors
 CR4_OSFXSR, CR4_OSXMMEXCPT = 0x200, 0x400              # the OS supports SSE state and SSE exceptions
 
 class X86(Backend):
+    # Unicorn's SSE never sets MXCSR's flags (unicorn-engine/unicorn#2006), so
+    # for a guest that traps on FP exceptions, sse.py works out what each
+    # scalar SSE instruction raised; the x87's own flags say the rest
+    def fp_note(self, uc, address, size):
+        return sse.note(self, uc, address, size)
+
+    def fp_raised(self, uc, noted):
+        return super().fp_raised(uc, noted) | (sse.raised(self, uc, noted) if noted else 0)
+
     def fpu_view(self, uc, skip_zero=False):
         """The x87 is a stack, not a file: show its contents top first, as
         st(0), st(1)...  The top is a field of the status word, and each
@@ -72,7 +83,8 @@ X86 = register(X86(
     libc_target="x86-linux-musl",
     exceptions={0: "divide error", 1: "debug", 3: "breakpoint (int3)", 4: "overflow",
                 5: "bound range", 6: "invalid opcode", 13: "general protection fault",
-                14: "page fault"},
+                14: "page fault", 16: "x87 floating-point error (#MF)",
+                19: "SIMD floating-point exception (#XM)"},
     # As a real reset and the NT HAL leave it: x87 control word 0x037F (64-bit
     # precision, round to nearest, every exception masked; Unicorn starts it
     # at 0), an empty x87 stack, MXCSR 0x1F80 (the same for SSE), and
@@ -87,7 +99,10 @@ X86 = register(X86(
         reset=(("fpcw", 0xFFFF, 0x037F), ("fpsw", 0xFFFF, 0), ("fptag", 0, 0xFFFF),
                    ("mxcsr", 0xFFFF_FFFF, 0x1F80),
                    ("cr0", CR0_EM | CR0_TS, CR0_MP | CR0_NE),
-                   ("cr4", 0, CR4_OSFXSR | CR4_OSXMMEXCPT))),
+                   ("cr4", 0, CR4_OSFXSR | CR4_OSXMMEXCPT)),
+        # the x87's flags in its status word (IE, ZE, OE, UE, PE); SSE's in
+        # MXCSR stay 0 on Unicorn's core, so X86.fp_raised works those out
+        flags=("fpsw", ((1, 0x01), (2, 0x04), (4, 0x08), (8, 0x10), (16, 0x20)))),
     abi=CallingConvention(
         name="cdecl", arg_regs=(), result=("eax", "edx"), stack_offset=4,   # [esp] is the return address
         dwarf_regs=("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags", "",

@@ -7,10 +7,32 @@
  * that compute in floating point print here exactly what they print on the
  * four emulated ISAs.
  */
+#define _GNU_SOURCE                 /* feenableexcept, where the C library has it (glibc) */
+#include <fenv.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "hal.h"
+
+/* hal_fp_trap on the host: the host FPU traps, and the process dies of SIGFPE */
+static unsigned long fp_trap(unsigned long excepts)
+{
+    static unsigned long current;
+    unsigned long before = current;
+    fflush(stdout);             /* what was printed before the trap stays printed */
+#ifdef __GLIBC__
+    static const int host[] = {FE_INVALID, FE_DIVBYZERO, FE_OVERFLOW, FE_UNDERFLOW, FE_INEXACT};
+    int on = 0;
+    for (int i = 0; i < 5; i++)
+        if (excepts & (1ul << i))
+            on |= host[i];
+    fedisableexcept(FE_ALL_EXCEPT);
+    feclearexcept(on);
+    feenableexcept(on);
+#endif
+    current = excepts;
+    return before;
+}
 
 long hal_trap(long service, long a0, long a1, long a2)
 {
@@ -24,6 +46,8 @@ long hal_trap(long service, long a0, long a1, long a2)
     case HAL_SVC_READ:
         fflush(stdout);
         return (long)fread((void *)a0, 1, (size_t)a1, stdin);
+    case HAL_SVC_FP_TRAP:
+        return (long)fp_trap((unsigned long)a0);
     case HAL_SVC_TIME:           /* no instruction count natively */
     case HAL_SVC_CORE_ID:
     case HAL_SVC_ISA_ID:         /* 0: none of the HAL_ISA_* */

@@ -11,6 +11,8 @@
  *   hal_isa_id()            which ISA (HAL_ISA_*)
  *   hal_putc / hal_puts / hal_print_int / hal_print_uint / hal_print_hex
  *                           console helpers built on hal_write (guests/lib/hal.c)
+ *   hal_print_double(v, d)  a double as printf("%.*f") prints it (guests/lib/double.c)
+ *   hal_fp_trap(HAL_FE_*)   stop at these floating-point exceptions (masked at reset)
  *   hal_getc()              one byte of console input (via the UART), HAL_EOF at its end
  *
  * Devices (hal_devices.h has the register map, `hal devices` shows where):
@@ -50,6 +52,15 @@ void hal_print_int(long v);                   /* signed decimal */
 void hal_print_uint(unsigned long v);         /* unsigned decimal */
 void hal_print_hex(unsigned long v, int digits); /* 0x-prefixed, zero-padded to digits */
 void hal_print_double(double v, int decimals); /* as printf("%.*f") prints it (guests/lib/double.c) */
+
+/* Floating-point exceptions, for hal_fp_trap(): masked at reset on every ISA,
+ * so 1.0 / 0.0 is infinity.  Asked for, one ends the guest with a report that
+ * names it, at the instruction that raised it (hal/core/fptraps.py). */
+#define HAL_FE_INVALID    1     /* 0/0, inf - inf, sqrt(-1), a NaN where none may be */
+#define HAL_FE_DIVBYZERO  2     /* x / 0 for finite x other than 0 */
+#define HAL_FE_OVERFLOW   4     /* a result too large for the format */
+#define HAL_FE_UNDERFLOW  8     /* a result too small for a normal number, and inexact */
+#define HAL_FE_INEXACT   16     /* a result that had to be rounded */
 unsigned long hal_strlen(const char *s);
 int hal_getc(void);                           /* next input byte, or HAL_EOF */
 

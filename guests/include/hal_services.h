@@ -22,6 +22,7 @@ long hal_trap(long service, long a0, long a1, long a2);
 #define HAL_SVC_WAIT      10  /* block until another guest exits; returns its exit code */
 #define HAL_SVC_READ      11  /* read up to len bytes of console input; returns the count, 0 at end */
 #define HAL_SVC_ARG       12  /* the number the workload gave this guest (guest@isa:arg=N; 0 if none) */
+#define HAL_SVC_FP_TRAP   13  /* trap on these floating-point exceptions (HAL_FE_*) from now on, 0 for none; returns the set before */
 
 /* With the C library (-DHAL_LIBC) the trap also serves Linux system calls,
  * so HAL numbers carry a tag no ISA's Linux numbers reach (services.py). */
@@ -108,6 +109,12 @@ static inline long hal_read(void *buf, unsigned long len)
 static inline long hal_arg(void)
 {
     return (long)hal_trap(HAL_SVC(HAL_SVC_ARG), 0, 0, 0);
+}
+
+/* trap on these floating-point exceptions (HAL_FE_*) from now on, 0 for none; returns the set before */
+static inline unsigned long hal_fp_trap(unsigned long excepts)
+{
+    return (unsigned long)hal_trap(HAL_SVC(HAL_SVC_FP_TRAP), (long)excepts, 0, 0);
 }
 
 #endif /* HAL_SERVICES_H */

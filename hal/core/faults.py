@@ -59,8 +59,11 @@ def disassemble_at(backend: Backend, uc, pc: int) -> str:
     return "(bytes " + code.hex(" ") + ")"
 
 
-def capture(backend: Backend, uc, reason: str, address: int | None = None) -> Fault:
-    pc = uc.reg_read(backend.reg(backend.regs.pc))
+def capture(backend: Backend, uc, reason: str, address: int | None = None,
+            pc: int | None = None) -> Fault:
+    """The guest's state now, for a fault at `pc` (default: where the PC is)."""
+    if pc is None:
+        pc = uc.reg_read(backend.reg(backend.regs.pc))
     regs = tuple((r, uc.reg_read(backend.reg(r))) for r in backend.regs.dump)
     instruction = disassemble_at(backend, uc, pc)
     note = backend.fault_note(instruction)

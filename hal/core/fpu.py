@@ -13,7 +13,9 @@ no ISA named here, halemu:
     register holds a float or half a double, an xmm register a float, a
     double or a vector);
   - tells floating-point instructions apart in the instruction mix (by the
-    registers they name).
+    registers they name);
+  - reads which IEEE exceptions have been raised, from the sticky flags, for
+    a guest that asked to trap on them (hal/core/fptraps.py).
 A GDB stub can build its target description from the same lists.  An FPU
 that is not a flat file (the x87's register stack) overrides Backend.fpu_view.
 """
@@ -52,6 +54,9 @@ class Fpu:
     files: tuple[RegisterFile, ...] = ()
     operand_names: tuple[str, ...] = ()                 # other names capstone gives FPU registers
     reset: tuple[tuple[str, int, int], ...] = ()
+    # Where the FPU keeps its sticky exception flags: (register, ((HAL_FE_* bit,
+    # the register's bits for it), ...)), in the order of hal/core/fptraps.py
+    flags: tuple[str, tuple[tuple[int, int], ...]] | None = None
 
     @property
     def state_names(self) -> tuple[str, ...]:
@@ -95,6 +100,27 @@ def as_int(value) -> int:
         significand, exponent = value
         return exponent << 64 | significand
     return value
+
+
+def raised(backend, uc) -> int:
+    """The exceptions (HAL_FE_* bits) the sticky flags say have been raised."""
+    if backend.fpu.flags is None:
+        return 0
+    register, bits = backend.fpu.flags
+    value = uc.reg_read(backend.reg(register))
+    return sum(fe for fe, mask in bits if value & mask)
+
+
+def clear_flags(backend, uc, excepts: int) -> None:
+    """Clear the sticky flags of these exceptions (HAL_FE_* bits)."""
+    if backend.fpu.flags is None:
+        return
+    register, bits = backend.fpu.flags
+    reg = backend.reg(register)
+    value = uc.reg_read(reg)
+    new = value & ~sum(mask for fe, mask in bits if excepts & fe)
+    if new != value:
+        uc.reg_write(reg, new)
 
 
 def flat_view(backend, uc, skip_zero: bool = False) -> tuple[tuple[str, str], ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Literal
 
+from . import fpu as fpu_state
 from .fpu import Fpu, flat_view
 
 
@@ -197,6 +198,19 @@ class Backend:
         """The FPU as a student reads it, (name, text) pairs (hal/core/fpu.py);
         with skip_zero, data registers holding 0 are left out."""
         return flat_view(self, uc, skip_zero)
+
+    # -- floating-point exceptions a guest traps on (hal/core/fptraps.py) -----
+    def fp_note(self, uc, address: int, size: int):
+        """What to note before an instruction runs, to tell afterwards which
+        exceptions it raised; nothing where the FPU's own flags tell."""
+        return None
+
+    def fp_raised(self, uc, noted) -> int:
+        """The exceptions (HAL_FE_* bits) raised so far, by the sticky flags."""
+        return fpu_state.raised(self, uc)
+
+    def fp_clear_flags(self, uc, excepts: int) -> None:
+        fpu_state.clear_flags(self, uc, excepts)
 
     def save_context(self, uc):
         """Snapshot the CPU registers, for moving a guest between cores."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import LoadError
-from . import faults, interrupt, platform, services
+from . import faults, fptraps, interrupt, platform, services
 from .codeguard import CodeGuard
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
@@ -79,6 +79,7 @@ class Machine:
         self.request: Request | None = None
         self.hal_calls = 0
         self.last_service: services.Service | None = None
+        self.fp_traps: fptraps.FpTraps | None = None    # once the guest asks (hal_fp_trap)
         self._stop: Stop | None = None
         self._bad_access: int | None = None
         self._pc = b.reg(b.regs.pc)
@@ -376,6 +377,23 @@ class Machine:
 
     def _svc_arg(self):
         return self.arg
+
+    def _svc_fp_trap(self, excepts):
+        if excepts & ~fptraps.ALL:
+            raise _GuestMistake(f"hal_fp_trap({excepts:#x}): bits outside HAL_FE_* "
+                                f"(valid: {fptraps.ALL:#x})")
+        if self.fp_traps is None:
+            self.fp_traps = fptraps.FpTraps(self)
+        return self.fp_traps.set(excepts)
+
+    def fp_exception(self, culprit: int, reason: str) -> None:
+        """Stop at a floating-point exception the guest asked to trap on,
+        found from a code hook at the next instruction (hal/core/fptraps.py):
+        the culprit has completed and counts as retired; the report names it."""
+        self._uncount_rest_of_block()       # from this, the next instruction, on
+        self._stop = Stop.FAULTED
+        self.fault = faults.capture(self.backend, self.uc, reason, pc=culprit)
+        self.uc.emu_stop()
 
     # -- helpers -----------------------------------------------------------------
     def _report_device_fault(self) -> Stop:

@@ -50,6 +50,9 @@ SERVICES: tuple[Service, ...] = (
             fills_buffer=True),
     Service(12, "arg", (), "long", False,
             "the number the workload gave this guest (guest@isa:arg=N; 0 if none)"),
+    Service(13, "fp_trap", ("unsigned long excepts",), "unsigned long", False,
+            "trap on these floating-point exceptions (HAL_FE_*) from now on, 0 for none; "
+            "returns the set before"),
 )
 
 # In a program built with the C library, the trap instruction also serves

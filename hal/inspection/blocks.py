@@ -45,7 +45,9 @@ def weigh(machine, label: Labeller) -> Counter:
 def _unexecuted_tail(machine, blocks, excess: int) -> tuple:
     """The labels of the instructions the machine uncounted after a fault: those
     from the faulting instruction to the end of a block that holds it."""
-    pc = machine.fault.pc if machine.fault is not None else None
+    pc = machine.pc if machine.fault is not None else None   # where it stopped: usually the
+                                                             # culprit; after a trapped FP
+                                                             # exception, the next instruction
     for (address, size), labels in blocks.items():
         if pc is not None and address <= pc < address + size:
             tail = labels[len(labels) - excess:]

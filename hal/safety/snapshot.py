@@ -27,7 +27,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from ..core import fpu, loader, services
+from ..core import fpu, fptraps, loader, services
 from ..core.console import Console
 from ..core.machine import Machine, Request
 from ..core.limits import MAX_COUNT
@@ -59,6 +59,7 @@ def save(machine: Machine, path: str | Path) -> None:
         "isa": b.name, "name": machine.name, "memory": mem.size,
         "registers": {r: uc.reg_read(b.reg(r)) for r in b.regs.dump},
         "fpu": fpu.read(b, uc),
+        "fp_traps": machine.fp_traps.mask if machine.fp_traps else 0,
         "retired": machine.retired, "extra_ticks": machine.extra_ticks,
         "hal_calls": machine.hal_calls, "arg": machine.arg,
         "max_instructions": machine.max_instructions, "console_limit": machine.console.limit,
@@ -104,6 +105,9 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
             isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << b.fpu.bits_of(r)
             for r, v in fpu_state.items()):
         raise SnapshotError(f"{path}: floating-point registers do not match the {b.name} FPU")
+    traps = h.get("fp_traps")
+    if not isinstance(traps, int) or isinstance(traps, bool) or traps & ~fptraps.ALL or traps < 0:
+        raise SnapshotError(f"{path}: 'fp_traps' is not a set of floating-point exceptions")
     ram = _inflate(path, ram, h["memory"])
     if len(console) > h["console_limit"]:
         raise SnapshotError(f"{path}: console output is longer than its limit")
@@ -115,6 +119,9 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
     for r, v in regs.items():
         m.uc.reg_write(b.reg(r), v)
     fpu.write(b, m.uc, fpu_state)
+    if traps:
+        m.fp_traps = fptraps.FpTraps(m)
+        m.fp_traps.set(traps, clear_flags=False)
     m.counter.retired = h["retired"]
     m.extra_ticks, m.hal_calls, m.arg = h["extra_ticks"], h["hal_calls"], h["arg"]
     m.console.restore(console, echo)

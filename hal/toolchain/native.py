@@ -61,7 +61,7 @@ def build(source: str | os.PathLike) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(f".{os.getpid()}.tmp")
     proc = subprocess.run([cc, *FLAGS, "-I", str(paths.INCLUDE), "-I", str(HOST),
-                           *map(str, _inputs(source.resolve())), "-o", str(tmp)],
+                           *map(str, _inputs(source.resolve())), "-o", str(tmp), "-lm"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         tmp.unlink(missing_ok=True)

@@ -1,0 +1,75 @@
+"""Floating-point exceptions a guest asked to trap on (the fp_trap service).
+
+Every FPU here starts with its exceptions masked, as real hardware resets:
+1.0 / 0.0 gives infinity and sets a sticky flag.  A guest that calls
+hal_fp_trap(HAL_FE_DIVBYZERO | ...) asks for the other IEEE 754 choice: stop
+at the instruction that raises one.  The cores cannot all do that for us:
+
+  - RISC-V has no trap enables at all, only flags (so neither has the
+    Alpha-like core);
+  - Unicorn's SSE (x86 doubles) neither traps nor sets MXCSR's flags
+    (unicorn-engine/unicorn#2006), and its x87 raises #MF only at the next
+    fwait, where real hardware raises it at the next x87 instruction;
+  - MIPS and PowerPC do trap (exception 23; a program exception with
+    FPSCR.FEX), but Unicorn's MIPS core does not say where (the PC reads 0).
+
+So halemu watches instead, the same way on every ISA: while any exception is
+asked for, a code hook looks, before each instruction, at what the previous
+one raised -- the FPU's sticky flags (Backend.fpu.flags), and on x86 what the
+backend works out for an SSE instruction (Backend.fp_raised) -- and ends the
+guest at that instruction with a report that names the exception.  The
+instruction has completed (its result is in its register), and counts as
+retired.  This costs a Python call per instruction, so only guests that ask
+pay it.  Exceptions stay masked in the hardware all along.
+"""
+from __future__ import annotations
+
+# The guest's names for the five IEEE 754 exceptions (HAL_FE_* in hal.h)
+EXCEPTIONS = (("invalid operation", 1), ("divide by zero", 2), ("overflow", 4),
+              ("underflow", 8), ("inexact result", 16))
+ALL = 31
+
+
+def names(raised: int) -> str:
+    return ", ".join(name for name, bit in EXCEPTIONS if raised & bit)
+
+
+class FpTraps:
+    """The exceptions one machine traps on, and the hook that watches for them."""
+
+    def __init__(self, machine):
+        self.machine = machine
+        self.mask = 0
+        self._hook = None
+        self._last: tuple[int, object] | None = None     # the previous instruction, and what
+                                                         # the backend noted before it ran
+
+    def set(self, mask: int, clear_flags: bool = True) -> int:
+        """Trap on `mask` (HAL_FE_* bits) from now on; returns the previous mask.
+        The flags of the exceptions asked for are cleared first, so that one
+        raised before the call does not trap at once (a snapshot being
+        restored keeps them)."""
+        from unicorn import UC_HOOK_CODE
+        machine, old = self.machine, self.mask
+        backend, uc = machine.backend, machine.uc
+        if clear_flags:
+            backend.fp_clear_flags(uc, mask)
+        self.mask = mask
+        self._last = None
+        if mask and self._hook is None:
+            self._hook = uc.hook_add(UC_HOOK_CODE, self._on_code)
+        elif not mask and self._hook is not None:
+            uc.hook_del(self._hook)
+            self._hook = None
+        return old
+
+    def _on_code(self, uc, address, size, _data):
+        backend = self.machine.backend
+        if self._last is not None:
+            culprit, noted = self._last
+            raised = backend.fp_raised(uc, noted) & self.mask
+            if raised:
+                self._last = None
+                self.machine.fp_exception(culprit, f"floating-point exception: {names(raised)}")
+                return
+        self._last = (address, backend.fp_note(uc, address, size))
