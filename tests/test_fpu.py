@@ -7,7 +7,7 @@ import struct
 from functools import lru_cache
 
 import pytest
-from conftest import ISAS, TEST_GUESTS, elf, image
+from conftest import ISAS, TEST_GUESTS, TESTS, elf, image
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -331,3 +331,18 @@ def test_sse_exceptions_worked_out_as_a_real_fpu_raises_them(op, values):
     flags, result = _riscv_flags(op, a, b, single)
     mine = sse.square_root(a, result, fmt) if op == "sqrt" else sse.binary(op, a, b, fmt)
     assert mine == flags, (op, single, hex(a), hex(b))
+
+
+@needs_cc
+def test_print_double_prints_what_printf_prints(tmp_path):
+    """guests/lib/double.c against the host's printf("%.*f"), natively."""
+    import subprocess
+
+    from hal import paths
+    exe = tmp_path / "print_double"
+    subprocess.run([native.compiler(), "-O2", "-std=c11", "-fno-builtin", "-w",
+                    "-I", str(paths.INCLUDE), "-I", str(native.HOST),
+                    str(TESTS / "native" / "print_double.c"), str(paths.LIB / "hal.c"),
+                    str(paths.LIB / "double.c"), "-o", str(exe), "-lm"], check=True)
+    out = subprocess.run([str(exe), "300000"], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1].startswith("0 of "), out

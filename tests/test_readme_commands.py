@@ -124,6 +124,13 @@ API = {
         hal.diff("fib", "-O0,-O2", isa="x86", function="fib").text(160)),
     "hal disasm fib --function main --diff x86,mips": lambda tmp: Expect(
         hal.diff("fib", "x86,mips", function="main").text(160)),
+    "hal run nbody": lambda tmp: runs(hal.run_all("nbody")),
+    "hal compare nbody": lambda tmp: Expect(hal.compare("nbody").table()),
+    "hal disasm nbody --function newton_sqrt --isa x86,ppc": lambda tmp: Expect(
+        hal.disasm("nbody", isa="x86,ppc", function="newton_sqrt").text()),
+    "hal run excess": lambda tmp: runs(hal.run_all("excess")),
+    "hal trace excess --isa x86 --function sum_x87 --limit 12": lambda tmp: Expect(
+        hal.trace("excess", isa="x86", function="sum_x87", limit=12).text()),
     "hal disasm hello --function hal_trap": lambda tmp: Expect(
         hal.disasm("hello", function="hal_trap").text()),
     "hal disasm fib --function fib --source": lambda tmp: Expect(
