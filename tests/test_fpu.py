@@ -346,3 +346,16 @@ def test_print_double_prints_what_printf_prints(tmp_path):
                     str(paths.LIB / "double.c"), "-o", str(exe), "-lm"], check=True)
     out = subprocess.run([str(exe), "300000"], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1].startswith("0 of "), out
+
+
+def test_hal_isas_names_each_fpu():
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "hal", "isas"], capture_output=True,
+                         text=True, check=True).stdout
+    flat = " ".join(out.split())                      # rich wraps long lines
+    for b in registry.backends():
+        assert f"{b.name}: {b.fpu.summary}" in flat
+    assert "a stack of eight 80-bit registers" in flat          # the x87
+    for control in ("fcsr", "fpscr", "mxcsr"):
+        assert control in flat
