@@ -7,7 +7,7 @@ import struct
 from functools import lru_cache
 
 import pytest
-from conftest import ISAS, TEST_GUESTS, TESTS, elf, image
+from conftest import ISAS, LIBC_TESTS, TEST_GUESTS, TESTS, c_program, elf, image
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,6 +83,22 @@ def test_no_software_floating_point(guest, backend):
     with open(elf(guest, backend.name), "rb") as f:
         names = {s.name for s in ELFFile(f).get_section_by_name(".symtab").iter_symbols()}
     assert not {n for n in names if SOFT_FLOAT.fullmatch(n)}
+
+
+def test_the_c_library_is_hard_float_too(backend):
+    """A C library program (musl, <math.h>) computes on the FPU as well: no
+    soft-float routine is linked, and its mix has floating-point work."""
+    from elftools.elf.elffile import ELFFile
+
+    from hal.inspection.compare import measure
+    from hal.toolchain.options import BuildOptions
+    program = c_program(LIBC_TESTS / "maths.c", backend.name, BuildOptions(libraries=("m",)))
+    with open(program.path, "rb") as f:
+        names = {s.name for s in ELFFile(f).get_section_by_name(".symtab").iter_symbols()}
+    assert not {n for n in names if SOFT_FLOAT.fullmatch(n)}
+    row = measure(program)
+    assert row.fault is None and sum(row.mix.values()) == row.retired
+    assert row.mix["fp"] > row.retired // 50        # printf is most of it: integer work
 
 
 def test_nbody_counts_within_three_times_x86():

@@ -80,7 +80,8 @@ X86 = register(X86(
     # which only x86 could do here: scalar code on every ISA
     zig_target="x86-freestanding",
     zig_flags=("-mcpu=i686+sse2", "-fno-vectorize", "-fno-slp-vectorize"),
-    libc_target="x86-linux-musl",
+    # musl's target: zig's baseline CPU for it is the Pentium 4, so SSE2 too
+    libc_target="x86-linux-musl", libc_flags=("-fno-vectorize", "-fno-slp-vectorize"),
     exceptions={0: "divide error", 1: "debug", 3: "breakpoint (int3)", 4: "overflow",
                 5: "bound range", 6: "invalid opcode", 13: "general protection fault",
                 14: "page fault", 16: "x87 floating-point error (#MF)",
