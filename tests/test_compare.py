@@ -198,7 +198,7 @@ def test_markdown_table():
     assert "| start-up: retired | 17 (7.9%) |" in lines
     from importlib.metadata import version
     assert f"built with zig cc {version('ziglang')} (clang version " in out
-    assert lines[-1].startswith("- ppc: -target powerpc-freestanding -O2 -g ")
+    assert lines[-1].startswith("- ppc: -target powerpc-freestanding-eabihf -O2 -g ")
 
 
 def test_terminal_table_has_every_isa_and_a_chart():

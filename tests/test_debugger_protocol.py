@@ -125,9 +125,11 @@ def test_every_fault_reason_has_a_signal_rule():
     reasons = list(faults.UC_ERRORS.values())
     reasons += [name for b in registry.backends() for name in b.exceptions.values()]
     reasons += ["exceeded the instruction limit of 5", "unknown HAL service 99",
-                "console output limit of 10 bytes exceeded", "killed by the debugger"]
+                "console output limit of 10 bytes exceeded", "killed by the debugger",
+                "floating-point exception: inexact result"]
     missing = [r for r in reasons if signals.matching_rule(r) is None]
     assert missing == []
+    assert signals.for_reason("floating-point exception: invalid operation") == signals.SIGFPE
     assert signals.for_reason("read from unmapped memory") == signals.SIGSEGV
     assert signals.for_reason("divide error") == signals.SIGFPE
     assert signals.for_reason("invalid instruction") == signals.SIGILL

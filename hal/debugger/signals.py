@@ -25,6 +25,8 @@ RULES: tuple[tuple[str, int], ...] = (
     ("syscall", SIGSYS),                   # the trap instructions, should one fault
     ("system call", SIGSYS),
     ("ecall", SIGSYS),
+    ("floating-point unavailable", SIGILL),  # the FPU switched off (never, after reset)
+    ("floating-point", SIGFPE),            # an IEEE exception, trapped: before "invalid", "divide"
     ("misaligned", SIGBUS),
     ("alignment", SIGBUS),
     ("address error", SIGBUS),
