@@ -88,7 +88,7 @@ def test_gantt_has_a_time_axis_and_whole_legend_entries(policies):
     for g in m["guest_stats"]:
         label = g["label"] + ("*" if g["isa"] == "alpha" else "")
         assert label in words
-    assert any("runs RISC-V RV64IM code" in w for w in words)
+    assert any("runs RISC-V RV64IMFD code" in w for w in words)
 
 
 def test_shares_read_two_to_one(shares):

@@ -29,7 +29,7 @@ MSTATUS_FS, MSTATUS_FS_INITIAL = 0x6000, 0x2000   # FPU state: off, initial, cle
 
 ALPHA = register(Backend(
     name="alpha",
-    title="Alpha-like 64-bit RISC, RISC-V RV64IM code",
+    title="Alpha-like 64-bit RISC, RISC-V RV64IMFD code",
     isa_id=4,
     core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IMFD",
     uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,

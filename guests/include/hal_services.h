@@ -36,7 +36,7 @@ long hal_trap(long service, long a0, long a1, long a2);
 #define HAL_ISA_X86        1  /* i386, 32-bit flat, cdecl */
 #define HAL_ISA_MIPS       2  /* MIPS32 R4000-style, o32 ABI */
 #define HAL_ISA_PPC        3  /* PowerPC 32, System V ABI */
-#define HAL_ISA_ALPHA      4  /* Alpha-like 64-bit RISC, RISC-V RV64IM code */
+#define HAL_ISA_ALPHA      4  /* Alpha-like 64-bit RISC, RISC-V RV64IMFD code */
 
 /* end the guest; code becomes its exit status */
 static inline __attribute__((noreturn)) void hal_exit(long code)
