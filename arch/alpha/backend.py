@@ -78,8 +78,8 @@ ALPHA = register(Backend(
         dwarf_regs=("zero", *GPRS[:31],
                     *(f"ft{i}" for i in range(8)), "fs0", "fs1", *(f"fa{i}" for i in range(8)),
                     *(f"fs{i}" for i in range(2, 12)), *(f"ft{i}" for i in range(8, 12)))),
-    stand_in="runs RISC-V RV64IMFD code on Unicorn's RISC-V core, so its instructions and counts "
-             "are RISC-V's, not a real Alpha's",
+    stand_in="runs RISC-V RV64IMFD code on Unicorn's RISC-V core, so its counts are "
+             "RISC-V's, not a real Alpha's",
     pc_relative=("j", "jal", "b*"),     # capstone prints "jal -0x34", "blt a0, a1, 0x24"
     notes=("Unicorn has no Alpha core, so this runs on RISC-V RV64IMFD without compressed "
            "instructions: like Alpha, fixed 32-bit words, a zero register, no flags, no delay slots"),
