@@ -33,16 +33,19 @@ def cli(capsys, *args) -> tuple[int, str, str]:
 
     from hal.cli.main import main
     from hal.safety import signals
-    old, install = sys.argv, signals.install
+    old, install, stdin = sys.argv, signals.install, sys.stdin
     sys.argv = ["hal", *args]
     signals.install = lambda: None          # leave pytest's own Ctrl-C alone
+    # as from a shell with an empty pipe: commands read stdin when it is not a
+    # terminal, and pytest's own stdin refuses to be read while it captures
+    sys.stdin = io.TextIOWrapper(io.BytesIO())
     try:
         main()
         code = 0
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else 1
     finally:
-        sys.argv, signals.install = old, install
+        sys.argv, signals.install, sys.stdin = old, install, stdin
     out, err = capsys.readouterr()
     return code, out, err
 
