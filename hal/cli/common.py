@@ -40,8 +40,17 @@ INPUT_HELP = "file the guest reads as console input [default: stdin, unless it i
 def input_or_stdin(input_file):
     """Console input, the same for every command: --input FILE, else stdin
     when it is a pipe or a file (never a terminal: that would wait for typing),
-    on a descriptor of its own that worker processes can read (stdin())."""
-    return input_file if input_file is not None else stdin()
+    as a stream of its own on a copy of the descriptor, which a worker process
+    can still read (multiprocessing closes sys.stdin in the workers it starts)."""
+    import os
+    if input_file is not None:
+        return input_file
+    if sys.stdin is None or sys.stdin.isatty():
+        return None
+    try:
+        return open(os.dup(sys.stdin.fileno()), "rb")
+    except (OSError, ValueError):          # no descriptor behind it
+        return sys.stdin.buffer
 
 
 def report_end(result) -> None:
@@ -71,19 +80,6 @@ def check_output(option: str, path) -> None:
         raise HalError(f"{option} {path}: is a directory")
     if not os.access(folder, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
         raise HalError(f"{option} {path}: cannot write there (permission denied)")
-
-
-def stdin():
-    """Console input from our stdin, unless it is a terminal: a stream of its
-    own on a copy of the descriptor, which a worker process can still read
-    (multiprocessing closes sys.stdin in the workers it starts)."""
-    import os
-    if sys.stdin is None or sys.stdin.isatty():
-        return None
-    try:
-        return open(os.dup(sys.stdin.fileno()), "rb")
-    except (OSError, ValueError):          # no descriptor behind it
-        return sys.stdin.buffer
 
 
 def write_file(path: str, data: str | bytes) -> None:

@@ -67,10 +67,6 @@ class MemoryMap:
     def in_ram(self, start: int, length: int) -> bool:
         return RAM_BASE <= start and start + length <= self.ram_end
 
-    def room(self, start: int) -> int:
-        """Bytes of RAM from `start` to its end (0 outside RAM)."""
-        return self.ram_end - start if self.in_ram(start, 1) else 0
-
     def stack_guard(self, data_end: int) -> int | None:
         """The stack's guard page: the first whole page above the guest's data
         (which ends at data_end), if a page of stack remains above it."""

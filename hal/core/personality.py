@@ -40,8 +40,5 @@ class Personality(Protocol):
     def in_ram(self, start: int, length: int) -> bool:
         """May the guest's HAL calls name these bytes (mapped, readable)?"""
 
-    def room(self, start: int) -> int:
-        """How many writable bytes follow `start` without a gap (0: none)."""
-
     def summary(self) -> tuple[tuple[str, int, int, bool], ...]:
         """The calls made: (name, number, count, served), in first-call order."""

@@ -100,9 +100,6 @@ class Posix:
     def in_ram(self, start: int, length: int) -> bool:
         return self.space.in_ram(start, length)
 
-    def room(self, start: int) -> int:
-        return self.space.room(start)
-
     def summary(self) -> tuple[tuple[str, int, int, bool], ...]:
         names = self.abi.calls
         def served(n):

@@ -221,12 +221,6 @@ class AddressSpace:
             return False
         return all(self.pages.get(p, 0) & R for p in range(page_down(start), start + length, PAGE))
 
-    def room(self, start: int) -> int:
-        p = page_down(start)
-        while self.pages.get(p, 0) & W:
-            p += PAGE
-        return max(0, p - start)
-
     def writable(self, start: int, length: int) -> bool:
         if length > self.mapped:
             return False
