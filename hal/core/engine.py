@@ -49,9 +49,9 @@ def _probe(size: int) -> None:
         m = mmap.mmap(-1, size)
     except (OSError, OverflowError, ValueError):
         raise OutOfMemory(
-            f"out of memory: no room for another emulated machine (each takes about "
-            f"6 MiB of address space plus its RAM); run fewer guests, or raise the memory "
-            f"limit (ulimit -v)") from None
+            "out of memory: no room for another emulated machine (each takes about "
+            "6 MiB of address space plus its RAM); run fewer guests, or raise the memory "
+            "limit (ulimit -v)") from None
     m.close()
 
 

@@ -62,7 +62,7 @@ def find(program: Program, name: str, debug=None) -> Function:
     inlined it into its callers, NoSuchFunction says so (DWARF knows the copies)."""
     try:
         return program.function(name)
-    except NoSuchFunction as e:
+    except NoSuchFunction:
         if debug is None:
             from .origins import Origins
             debug = Origins(program).debug
