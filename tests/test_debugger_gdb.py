@@ -209,3 +209,16 @@ def test_the_guest_runs_on_after_its_hooks_are_gone(isa):
     out = hal.gdb("break square", "continue", "delete", "finish", "continue")
     assert "exited with code 067" in out, out          # 1 + 4 + 9 + 16 + 25 = 55
     assert hal.finish()[:2] == (55, "total 55\n")
+
+
+def test_x86_doubles_show_in_the_sse_registers():
+    """halemu's i386 builds compute doubles in SSE2: GDB sees xmm0..xmm7 and
+    MXCSR (org.gnu.gdb.i386.sse), and an argument clang passes in xmm0
+    (newton_sqrt is static, so it gets clang's own convention) prints."""
+    hal = Hal("run", str(elf("nbody", "x86")), "--gdb", "127.0.0.1:0")
+    out = hal.gdb("break newton_sqrt", "continue", "print a", "print $xmm0.v2_double[0]",
+                  "print $mxcsr", "kill")
+    hal.finish()
+    a = re.search(r"\$1 = ([0-9.]+)", out)
+    assert a and f"$2 = {a.group(1)}" in out, out
+    assert "$3 = [ IM DM ZM OM UM PM ]" in out, out        # 0x1F80: every exception masked

@@ -92,7 +92,7 @@ def test_every_row_has_a_handler():
 
 # -- target descriptions and signals --------------------------------------------------------
 
-FEATURES = {"x86": {"org.gnu.gdb.i386.core"},
+FEATURES = {"x86": {"org.gnu.gdb.i386.core", "org.gnu.gdb.i386.sse"},
             "mips": {"org.gnu.gdb.mips.cpu", "org.gnu.gdb.mips.cp0", "org.gnu.gdb.mips.fpu"},
             "ppc": {"org.gnu.gdb.power.core", "org.gnu.gdb.power.fpu"},
             "alpha": {"org.gnu.gdb.riscv.cpu", "org.gnu.gdb.riscv.fpu"}}
