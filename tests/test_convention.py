@@ -132,3 +132,18 @@ def test_a_function_merged_away_is_found_in_the_source(backend):
 def test_an_unknown_function_still_lists_the_functions():
     code, _, err = hal("disasm", "hello", "--function", "nope", "--isa", "ppc")
     assert code == 2 and "(functions: _start, " in one_error_line(err)
+
+
+
+# Where each ABI returns a double: in the FPU, even on x86, whose arithmetic
+# is SSE2's (cdecl returns it on the x87 stack)
+FP_RESULT = {"x86": "st(0)", "mips": "$f0", "ppc": "f1", "alpha": "fa0"}
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_a_double_result_is_in_the_fpu_register_the_abi_names(isa):
+    c = convention("args", isa, "halve")
+    assert c.result.startswith(f"double in {FP_RESULT[isa]} (")
+    assert "static" not in c.result
+    own = convention("nbody", isa, "newton_sqrt")      # static: clang may choose otherwise
+    assert own.result.startswith(f"double in {FP_RESULT[isa]} (") and "static" in own.result

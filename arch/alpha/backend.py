@@ -73,7 +73,7 @@ ALPHA = register(Backend(
             # fflags, the low bits of fcsr: NV, DZ, OF, UF, NX
             flags=("fcsr", ((1, 0x10), (2, 0x08), (4, 0x04), (8, 0x02), (16, 0x01)))),
     abi=CallingConvention(
-        name="lp64", arg_regs=tuple(f"a{i}" for i in range(8)), result=("a0", "a1"),
+        name="lp64", arg_regs=tuple(f"a{i}" for i in range(8)), result=("a0", "a1"), fp_result="fa0",
         stack_offset=0,
         dwarf_regs=("zero", *GPRS[:31],
                     *(f"ft{i}" for i in range(8)), "fs0", "fs1", *(f"fa{i}" for i in range(8)),

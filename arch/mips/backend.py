@@ -69,6 +69,7 @@ MIPS = register(Backend(
             flags=("fcsr", ((1, 0x40), (2, 0x20), (4, 0x10), (8, 0x08), (16, 0x04)))),
     abi=CallingConvention(
         name="o32", arg_regs=("$a0", "$a1", "$a2", "$a3"), result=("$v0", "$v1"), stack_offset=0,
+        fp_result="$f0",
         slots_for_all=True, pairs_aligned=True,
         dwarf_regs=(*(f"${r}" for r in GPRS), *(f"$f{i}" for i in range(32)), "$hi", "$lo")),
     notes="fixed 32-bit words; branch delay slots; $zero register; no flags",

@@ -68,7 +68,7 @@ PPC = register(PowerPC(
             flags=("fpscr", ((1, 0x21F8_0700), (2, 0x0400_0000), (4, 0x1000_0000),
                              (8, 0x0800_0000), (16, 0x0200_0000)))),
     abi=CallingConvention(
-        name="SysV", arg_regs=tuple(f"r{i}" for i in range(3, 11)), result=("r3", "r4"),
+        name="SysV", arg_regs=tuple(f"r{i}" for i in range(3, 11)), result=("r3", "r4"), fp_result="f1",
         stack_offset=8, pairs_aligned=True,                 # back chain and LR save word first
         dwarf_regs=(*(f"r{i}" for i in range(32)), *(f"f{i}" for i in range(32)))),
     notes="fixed 32-bit words; big-endian; condition register; link register",

@@ -106,6 +106,7 @@ X86 = register(X86(
         flags=("fpsw", ((1, 0x01), (2, 0x04), (4, 0x08), (8, 0x10), (16, 0x20)))),
     abi=CallingConvention(
         name="cdecl", arg_regs=(), result=("eax", "edx"), stack_offset=4,   # [esp] is the return address
+        fp_result="st(0)",             # even when the arithmetic is SSE2's
         dwarf_regs=("eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip", "eflags", "",
                     *(f"st({i})" for i in range(8)), "", "", *(f"xmm{i}" for i in range(8))),
         frame_pointer="ebp", frame_pointer_below_entry_sp=4),

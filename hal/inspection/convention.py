@@ -281,6 +281,9 @@ def _result(abi: CallingConvention, backend: Backend, sub: Subprogram) -> str:
     if t.kind == "int" and t.size <= 2 * backend.word_bytes and len(abi.result) > 1:
         lo, hi = abi.result if backend.endian == "little" else abi.result[::-1]
         return f"{t.name} in {hi}:{lo} (high:low; {rule})"
+    if t.kind == "float" and t.size <= 8 and abi.fp_result and "complex" not in t.name:
+        own = "" if sub.external else "; a static function may get clang's own"
+        return f"{t.name} in {abi.fp_result} ({rule}{own})"
     return f"{t.name}: a {t.kind} of {t.size} bytes, returned as {abi.name} says (not shown here)"
 
 

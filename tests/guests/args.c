@@ -4,12 +4,18 @@
  *              ABI's register pairs show (o32 and PowerPC skip a register to
  *              start the pair on an even one; x86's cdecl uses the stack)
  *   twice      static and called in a loop: clang may give it its own convention
- *   square     static inline: it has no code of its own at -O2 */
+ *   square     static inline: it has no code of its own at -O2
+ *   halve      global, never inlined: a double result, in each ABI's FPU register */
 #include "hal.h"
 
 __attribute__((noinline)) long long mixed(int a, long long b)
 {
     return b * 3 + a;
+}
+
+__attribute__((noinline)) double halve(double x)
+{
+    return x / 2;
 }
 
 static __attribute__((noinline)) long twice(long x)
@@ -27,7 +33,7 @@ int main(void)
     long sum = 0;
     for (long i = 0; i < 10; i++)
         sum += twice(i) + square(i);
-    hal_print_int((long)mixed((int)sum, 5) % 1000);
+    hal_print_int((long)mixed((int)sum, 5) % 1000 + (long)halve((double)sum));
     hal_putc('\n');
     return 0;
 }
