@@ -279,3 +279,25 @@ def test_any_sequence_of_moves_lands_on_the_reference(isa, moves, where):
             drive(t, move)
         if not t.m.done:
             assert_at_reference(t, "debugme")
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_going_back_before_hal_fp_trap_forgets_it(isa):
+    """A checkpoint holds the floating-point exceptions asked for: back at the
+    start the division the guest leaves masked gives infinity again, and going
+    forward stops at the trapped one, at the same instruction as the first time."""
+    t = debugged("fp_trap", isa, b"z")
+    first = drive(t, "continue")
+    assert (first.kind, first.reason) == ("stopped", "signal"), first
+    trapped_at, first_reason = t.position, t.m.fault.reason
+    assert b"masked: inf" in t.m.console.output
+    assert drive(t, "reverse-continue").reason == "begin"
+    again = drive(t, "continue")
+    assert (again.reason, again.signal, t.position) == ("signal", first.signal, trapped_at)
+    assert "divide by zero" in t.m.fault.reason
+    assert drive(t, "reverse-step").reason == "step"      # before the division (MIPS:
+    assert t.position < trapped_at and t.m.fault is None  # at the branch of its slot)
+    while t.position < trapped_at:                        # it runs; the report comes
+        assert drive(t, "step").reason == "step"          # before the next instruction,
+    assert drive(t, "step").reason == "signal"            # as in a plain run
+    assert (t.position, t.m.fault.reason) == (trapped_at, first_reason)

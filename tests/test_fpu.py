@@ -247,6 +247,16 @@ def test_masked_by_default_then_trapped_when_asked(which, backend):
                                      f"{name} (pc {r.fault.pc:#x}: ")
 
 
+def test_code_that_ran_before_the_trap_is_watched_too(backend):
+    """A function translated before hal_fp_trap still stops at its division
+    (Unicorn calls a hook only from blocks translated after it came), and
+    turning the trap on and off many times leaves the guest running."""
+    r = runner.run(image("fp_trap_late", backend.name))
+    assert r.output.decode() == "26.667\ninf\n"
+    assert r.fault is not None and r.fault.reason == "floating-point exception: divide by zero"
+    assert "div" in r.fault.instruction.split()[0], r.fault.instruction
+
+
 def test_the_trapped_count_and_mix_agree(backend):
     """The instruction that raised it has completed and counts; the mix still
     sums to the count, though the guest stopped one instruction past it."""

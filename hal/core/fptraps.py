@@ -21,6 +21,13 @@ guest at that instruction with a report that names the exception.  The
 instruction has completed (its result is in its register), and counts as
 retired.  This costs a Python call per instruction, so only guests that ask
 pay it.  Exceptions stay masked in the hardware all along.
+
+Unicorn calls a code hook only from blocks translated after it was added,
+and a block translated with it calls it until the block is dropped.  So
+adding or removing the hook flushes the translated code (the service runs
+from the trap's interrupt hook, between blocks): otherwise a function that
+ran before hal_fp_trap would go on unwatched, and trap late at the wrong
+instruction or never.
 """
 from __future__ import annotations
 
@@ -58,14 +65,33 @@ class FpTraps:
         self._last = None
         if mask and self._hook is None:
             self._hook = uc.hook_add(UC_HOOK_CODE, self._on_code)
+            uc.ctl_flush_tb()       # code that ran before would go on unwatched
         elif not mask and self._hook is not None:
+            uc.ctl_flush_tb()       # blocks that call the hook must go before it does
             uc.hook_del(self._hook)
             self._hook = None
         return old
 
+    @property
+    def last(self) -> tuple[int, object] | None:
+        """The instruction the next one's hook will look at, with what the
+        backend noted before it ran (None: none yet)."""
+        return self._last
+
+    def restore(self, mask: int, last: tuple[int, object] | None) -> None:
+        """Be as a checkpoint found this watcher: the same exceptions asked
+        for, the flags as the restored FPU holds them, and the same
+        instruction pending (a reverse step lands between the culprit and
+        the instruction that reports it)."""
+        self.set(mask, clear_flags=False)
+        self._last = last
+
     def _on_code(self, uc, address, size, _data):
         backend = self.machine.backend
-        if self._last is not None:
+        if self._last is not None and self._last[0] != address:
+            # (the same address again is the same instruction, not yet run:
+            # the run stopped in a hook before it -- a pause, a slice's end --
+            # and resumed there, so note it afresh and judge nothing yet)
             culprit, noted = self._last
             raised = backend.fp_raised(uc, noted) & self.mask
             if raised:

@@ -53,8 +53,8 @@ class CallingConvention:
     name: str                       # "cdecl", "o32", ...
     arg_regs: tuple[str, ...]
     result: tuple[str, ...]         # the result's register, then the second word's
-    fp_result: str = ""              # where a float or double result goes (the FPU's)
     stack_offset: int               # where the first stack argument word lies, from sp on entry
+    fp_result: str = ""             # where a float or double result goes (the FPU's)
     slots_for_all: bool = False     # register arguments have stack slots too (o32)
     pairs_aligned: bool = False
     # DWARF register numbers -> names (DW_OP_reg<n>, DW_OP_breg<n>), as capstone names them

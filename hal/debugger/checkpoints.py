@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from ..core import fptraps
 from ..core.machine import Machine
 from ..core.memmap import PAGE
 from .journal import Cursors
@@ -45,6 +46,9 @@ def capture(m: Machine) -> dict:
         "console": len(m.console.output), "errors": len(m.console.errors),
         "devices": [{a: getattr(d, a) for a in d.state} for d in m.platform.devices],
         "accesses": m.platform.accesses,
+        # the floating-point exceptions asked for (hal_fp_trap), and the
+        # instruction whose exceptions the next one's hook will look at
+        "fp_traps": (m.fp_traps.mask, m.fp_traps.last) if m.fp_traps else (0, None),
     }
 
 
@@ -59,6 +63,11 @@ def apply(m: Machine, state: dict) -> None:
             setattr(d, attr, value)
     m.platform.accesses = state["accesses"]
     m.platform.reset()
+    mask, last = state["fp_traps"]
+    if mask or m.fp_traps is not None:
+        if m.fp_traps is None:
+            m.fp_traps = fptraps.FpTraps(m)
+        m.fp_traps.restore(mask, last)
 
 
 class Store:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..core.machine import Stop
 from . import signals
 from .stepping import Hit, Mode
-from .target import Target
+from .target import HistoryError, Target
 
 CHUNK = 1_000_000               # instructions between looks for Ctrl-C
 
@@ -94,6 +94,8 @@ def _forward(t: Target, a: Action, poll) -> Outcome:
                 end = min(end, nxt)
             stop = t.run_exact(end)
         hooks.mode = Mode.OFF
+        if not t.live and m.done and m.retired < t.frontier:     # history disagrees: say so,
+            raise HistoryError(f"replay ended early ({stop.value}) at {m.retired}")  # not loop
         hit, hooks.stopped = hooks.stopped, None
         if t.live:
             t.frontier = m.retired
