@@ -51,23 +51,20 @@ class Console:
         return read1(n) if read1 is not None else self.input.read(n)
 
     def write(self, data: bytes) -> None:
-        if self._size + len(data) > self.limit:
-            raise ConsoleFull(f"console output limit of {self.limit} bytes exceeded")
-        self._chunks.append(data)
-        self._size += len(data)
-        if self.echo is not None:
-            self.echo.write(data)
-            self.echo.flush()
+        self._put(data, self._chunks, self.echo)
 
     def error(self, data: bytes) -> None:
         """Standard error: counted against the same limit, kept apart."""
+        self._put(data, self._errors, self.echo_errors)
+
+    def _put(self, data: bytes, kept: list, echo: BinaryIO | None) -> None:
         if self._size + len(data) > self.limit:
             raise ConsoleFull(f"console output limit of {self.limit} bytes exceeded")
-        self._errors.append(data)
+        kept.append(data)
         self._size += len(data)
-        if self.echo_errors is not None:
-            self.echo_errors.write(data)
-            self.echo_errors.flush()
+        if echo is not None:
+            echo.write(data)
+            echo.flush()
 
     @property
     def errors(self) -> bytes:
