@@ -23,11 +23,14 @@ runaway guest, the C library's numbers (bench/libc.py; --no-setup skips
 timing musl's build for four ISAs from nothing, a few minutes), floating
 point (the nbody guest's retired count on each ISA against x86's: hardware
 FPUs everywhere, within 3x; with soft float, MIPS took 42x; and `hal run`
-against raw Unicorn on it), the
+against raw Unicorn on it, beside the floor of an empty block hook, from best
+times), the
 debugger's numbers (bench/bench_debugger.py) and what the MIPS code guard
 costs (bench/longrun.py), and `hal grade` on a generated class of 200
 submissions, local and on Dask (bench/bench_grade.py, a quarter of an hour
-or more; --grade-students 0 skips it).
+or more; --grade-students 0 skips it).  bench/hostinstr.py, not run here (it
+needs valgrind), counts `hal run` against raw in host instructions, which do
+not move with the machine's load.
 """
 from __future__ import annotations
 
@@ -55,9 +58,11 @@ TARGETS = {"run": (0.95, "`hal run` at least 0.95 of raw"),
            "sched": (0.85, "scheduler at least 0.85 of raw")}
 
 
-def raw(image) -> tuple[float, None]:
+def raw(image, empty_hook: bool = False) -> tuple[float, None]:
     """The ceiling: the guest on a bare Unicorn (same memory map and
-    protections, no counting), stopping at hal_exit."""
+    protections, no counting), stopping at hal_exit.  With `empty_hook`, the
+    floor instead: the same plus a C block hook that does nothing, which is
+    what any block hook costs before it counts anything."""
     from unicorn import UC_HOOK_INTR, UC_PROT_READ, UC_PROT_WRITE
 
     from hal.core.engine import new_engine
@@ -72,9 +77,40 @@ def raw(image) -> tuple[float, None]:
     b.enter(uc, image.entry, mm.stack_top)
     service = b.reg(b.regs.service)
     uc.hook_add(UC_HOOK_INTR, lambda u, n, d: u.emu_stop() if u.reg_read(service) == 1 else None)
+    if empty_hook:
+        add_empty_block_hook(uc)
     t = time.perf_counter()
     uc.emu_start(image.entry, STOP_ADDRESS)
     return time.perf_counter() - t, None
+
+
+def raw_floor(image) -> tuple[float, None]:
+    """raw() with an empty C block hook: the fastest any block hook can be."""
+    return raw(image, empty_hook=True)
+
+
+def add_empty_block_hook(uc) -> None:
+    """A UC_HOOK_BLOCK whose callback is C and does nothing (libunicorn's own
+    uc_errno, which only reads a field; hal/core/codeguard.py uses it the
+    same way), added as the native counter adds its hook."""
+    import ctypes
+
+    from unicorn import UC_HOOK_BLOCK
+    from unicorn.unicorn_py3.unicorn import uclib
+    handle = ctypes.c_size_t()
+    err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), UC_HOOK_BLOCK,
+                            ctypes.cast(uclib.uc_errno, ctypes.c_void_p), None,
+                            ctypes.c_uint64(1), ctypes.c_uint64(0))
+    assert not err, err
+
+
+def best_ratio(ceiling: list[float], measured: list[float]) -> float:
+    """Speed of `measured` against `ceiling` from the best time of each.
+    Other processes on a shared machine only ever add time, so each best
+    time is the nearest to what the code costs alone (Python's timeit
+    reports its minimum for the same reason); the median of per-round
+    ratios moves by several percent between runs on a busy machine."""
+    return min(ceiling) / min(measured)
 
 
 def run(image, native=True):
@@ -119,27 +155,40 @@ def timed(measure, *args):
 def floating_point(rounds: int, verdicts: list) -> None:
     """nbody, the floating-point guest: retired instructions against x86's, and
     `hal run` against raw Unicorn, interleaved as above, on 20,000 steps (30 to
-    40 million instructions) so that first-time block decoding does not weigh."""
+    40 million instructions) so that first-time block decoding does not weigh.
+    The target is issue 12's: at least 0.95 of raw, or the empty-block-hook
+    floor (raw with a C block hook that does nothing) where that is lower;
+    ratios are taken from each measurement's best time (best_ratio), and the
+    median of per-round ratios is shown beside them."""
     source = HERE.parent / "guests" / "nbody.c"
     counts = {b.name: run(loader.load(build.build(source, b)))[1] for b in registry.backends()}
     images = {b.name: loader.load(build.build(source, b, ("STEPS=20000",)))
               for b in registry.backends()}
+    times = {isa: {"raw": [], "floor": [], "run": []} for isa in images}
     ratios = {isa: [] for isa in images}
     for _ in range(rounds):
         for isa, img in images.items():
             before = timed(raw, img)[0]
             t_run = timed(run, img)[0]
-            ratios[isa].append((before + timed(raw, img)[0]) / 2 / t_run)
-    print(f"\nfloating point: guests/nbody.c; {rounds} interleaved rounds")
-    print(f"{'ISA':6} {'retired':>11} {'vs x86':>7} {'run/raw':>8}")
+            t_floor = timed(raw_floor, img)[0]
+            after = timed(raw, img)[0]
+            ratios[isa].append((before + after) / 2 / t_run)
+            for kind, t in (("raw", before), ("raw", after), ("floor", t_floor), ("run", t_run)):
+                times[isa][kind].append(t)
+    print(f"\nfloating point: guests/nbody.c; {rounds} interleaved rounds; run/raw and "
+          f"floor/raw from best times (median of per-round run/raw beside)")
+    print(f"{'ISA':6} {'retired':>11} {'vs x86':>7} {'run/raw':>8} {'floor':>6} {'median':>7}")
     x86 = counts["x86"]
     for isa, n in counts.items():
-        ratio = statistics.median(ratios[isa])
-        print(f"{isa:6} {n:>11,} {n / x86:>6.2f}x {ratio:>8.3f}")
+        t = times[isa]
+        ratio, floor_ratio = best_ratio(t["raw"], t["run"]), best_ratio(t["raw"], t["floor"])
+        target = min(0.95, floor_ratio)
+        print(f"{isa:6} {n:>11,} {n / x86:>6.2f}x {ratio:>8.3f} {floor_ratio:>6.3f} "
+              f"{statistics.median(ratios[isa]):>7.3f}")
         verdicts.append((f"{isa} nbody retired within 3x of x86's", f"{n / x86:.2f}x",
                          n <= 3 * x86))
-        verdicts.append((f"{isa} `hal run` on nbody at least 0.95 of raw", f"{ratio:.3f}",
-                         ratio >= 0.95))
+        verdicts.append((f"{isa} `hal run` on nbody at least 0.95 of raw (or the floor)",
+                         f"{ratio:.3f} (floor {floor_ratio:.3f})", ratio >= target))
 
 
 def wall(cmd: list[str], env=None) -> float:
