@@ -8,8 +8,8 @@ against the same measurements as a HAL guest.
   libc-run   `hal run` of it: exact counting, as for any guest
   The HAL guest fib27.c is measured the same three ways, so that the two
   ratios differ only by the program (a bare Unicorn cannot serve a C
-  library program's system calls).  Ratios come from each measurement's
-  best time (bench.py's best_ratio says why).
+  library program's system calls).  Each round's ratios are taken between
+  two raw runs (bench.py's bracketed()); the report gives their medians.
   start-up   `hal run hello.c --isa x86` (printf) as a whole process, warm
   memory     what one C library program adds to a process, against a HAL guest
   set-up     building the C library for four ISAs from nothing, as a fresh
@@ -100,30 +100,29 @@ def report(rounds: int, run, sdk_raw, timed, wall, verdicts: list, with_setup: b
     own measurements."""
     from hal.core import loader, registry
     from hal.toolchain import build, guests, programs
-    from bench import best_ratio          # bench/ is on the path: bench.py imports us
+    from bench import bracketed          # bench/ is on the path: bench.py imports us
     x86 = registry.get("x86")
     images = {"fib27_libc.c": programs.load(build.build(HERE / "guests" / "fib27_libc.c", x86)),
-                 "fib27.c": loader.load(build.build(HERE / "guests" / "fib27.c", x86))}
+              "fib27.c": loader.load(build.build(HERE / "guests" / "fib27.c", x86))}
     n = run(images["fib27_libc.c"])[1]
-    times = {name: {"raw": [], "floor": [], "run": [], "bare": []} for name in images}
+    machine_raw = lambda image, empty_hook=False: (raw(image, empty_hook), None)  # noqa: E731
+    ratios = {name: [] for name in images}
+    floors = {name: [] for name in images}
+    bare = []
     for _ in range(rounds):
         for name, image in images.items():
-            t = times[name]
-            t["raw"].append(timed(raw, image))
-            t["run"].append(timed(run, image)[0])
-            t["floor"].append(timed(raw, image, True))
-            t["raw"].append(timed(raw, image))
-            if name == "fib27.c":
-                t["bare"].append(timed(sdk_raw, image)[0])
-    ratio = {name: best_ratio(t["raw"], t["run"]) for name, t in times.items()}
-    floor = {name: best_ratio(t["raw"], t["floor"]) for name, t in times.items()}
+            r, f = bracketed(run, image, machine_raw, lambda i: machine_raw(i, True))
+            ratios[name].append(r)
+            floors[name].append(f)
+        bare.append(bracketed(run, images["fib27.c"], sdk_raw)[0])
+    ratio = {name: statistics.median(v) for name, v in ratios.items()}
+    floor = {name: statistics.median(v) for name, v in floors.items()}
     print(f"\nC library (issue 11): fib27_libc.c on x86, {n:,} instructions, {rounds} rounds;"
-          f" best times, against Unicorn without counting")
+          f" medians of per-round ratios to Unicorn without counting")
     for name in images:
         print(f"  {name:13} `hal run` / raw {ratio[name]:.3f}; "
               f"empty block hook / raw {floor[name]:.3f}")
-    bare = best_ratio(times["fib27.c"]["bare"], times["fib27.c"]["run"])
-    print(f"  (fib27.c against bare Unicorn, as in the table above: {bare:.3f})")
+    print(f"  (fib27.c against bare Unicorn, as in the table above: {statistics.median(bare):.3f})")
     libc_ratio, sdk_ratio = ratio["fib27_libc.c"], ratio["fib27.c"]
     verdicts.append(("x86 C library program's ratio to raw within 0.02 of a HAL guest's",
                      f"{libc_ratio:.3f} vs {sdk_ratio:.3f}", libc_ratio >= sdk_ratio - 0.02))
