@@ -8,7 +8,6 @@ and D extensions: hardware float and double, as Alpha had).  It differs in encod
 divide; RISC-V has one).  HAL calls use "ecall" in the role of Alpha's
 "call_pal": service number in a7, arguments in a0..a2, result in a0.
 """
-import capstone as cs
 import unicorn as uc
 
 from hal.core.fpu import Fpu, RegisterFile
@@ -33,7 +32,7 @@ ALPHA = register(Backend(
     isa_id=4,
     core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IMFD",
     uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,
-    cs_arch=cs.CS_ARCH_RISCV, cs_mode=cs.CS_MODE_RISCV64 | cs.CS_MODE_RISCVC,
+    cs_arch=15, cs_mode=1 << 1 | 1 << 2,    # CS_ARCH_RISCV, CS_MODE_RISCV64 | CS_MODE_RISCVC
     bits=64, endian="little", elf_machine="EM_RISCV",
     regs=Registers(pc="pc", sp="sp", result="a0", service="a7", args=("a0", "a1", "a2"),
                    dump=GPRS + ("pc",)),

@@ -3,7 +3,6 @@
 HAL calls use "syscall": service number in $v0, arguments in $a0..$a2,
 result in $v0.  Fixed 4-byte instructions; every branch has a delay slot.
 """
-import capstone as cs
 import unicorn as uc
 
 from hal.core.fpu import Fpu, RegisterFile
@@ -25,7 +24,7 @@ MIPS = register(Backend(
     isa_id=2,
     core="Unicorn MIPS32 (QEMU mipsel)",
     uc_arch=uc.UC_ARCH_MIPS, uc_mode=uc.UC_MODE_MIPS32 | uc.UC_MODE_LITTLE_ENDIAN,
-    cs_arch=cs.CS_ARCH_MIPS, cs_mode=cs.CS_MODE_MIPS32 | cs.CS_MODE_LITTLE_ENDIAN,
+    cs_arch=2, cs_mode=1 << 2,              # CS_ARCH_MIPS, CS_MODE_MIPS32 | CS_MODE_LITTLE_ENDIAN
     bits=32, endian="little", elf_machine="EM_MIPS",
     regs=Registers(pc="pc", sp="sp", result="v0", service="v0", args=("a0", "a1", "a2"),
                    dump=GPRS[1:] + ("hi", "lo", "pc")),

@@ -4,7 +4,6 @@ HAL calls use "sc": service number in r0, arguments in r3..r5, result in r3.
 Fixed 4-byte instructions; the only big-endian ISA here, which the endian
 guest makes visible.
 """
-import capstone as cs
 import unicorn as uc
 
 from hal.core.fpu import Fpu, RegisterFile
@@ -30,7 +29,7 @@ PPC = register(PowerPC(
     isa_id=3,
     core="Unicorn PPC32 (QEMU ppc)",
     uc_arch=uc.UC_ARCH_PPC, uc_mode=uc.UC_MODE_PPC32 | uc.UC_MODE_BIG_ENDIAN,
-    cs_arch=cs.CS_ARCH_PPC, cs_mode=cs.CS_MODE_32 | cs.CS_MODE_BIG_ENDIAN,
+    cs_arch=4, cs_mode=1 << 2 | 1 << 31,    # CS_ARCH_PPC, CS_MODE_32 | CS_MODE_BIG_ENDIAN
     bits=32, endian="big", elf_machine="EM_PPC",
     regs=Registers(pc="pc", sp="r1", result="r3", service="r0", args=("r3", "r4", "r5"),
                    dump=tuple(f"r{i}" for i in range(32)) + ("lr", "ctr", "cr", "xer", "pc")),

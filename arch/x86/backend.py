@@ -4,14 +4,11 @@ HAL calls use "int 0x2e", the vector Windows NT used for system services:
 service number in eax, arguments in ebx, ecx, edx, result in eax.
 Instructions are 1 to 15 bytes long, so counting them needs a disassembler.
 """
-import capstone as cs
 import unicorn as uc
 
 from hal.core.fpu import Fpu, RegisterFile
 from hal.core.isa import Backend, CallingConvention, Registers, Trap
 from hal.core.registry import register
-
-from . import sse
 
 CR0_MP, CR0_EM, CR0_TS, CR0_NE = 0x2, 0x4, 0x8, 0x20   # monitor, emulate, task switched, native errors
 CR4_OSFXSR, CR4_OSXMMEXCPT = 0x200, 0x400              # the OS supports SSE state and SSE exceptions
@@ -20,10 +17,13 @@ class X86(Backend):
     # Unicorn's SSE never sets MXCSR's flags (unicorn-engine/unicorn#2006), so
     # for a guest that traps on FP exceptions, sse.py works out what each
     # scalar SSE instruction raised; the x87's own flags say the rest
+    # (sse.py is imported only by a guest that traps on FP exceptions)
     def fp_note(self, uc, address, size):
+        from . import sse
         return sse.note(self, uc, address, size)
 
     def fp_raised(self, uc, noted):
+        from . import sse
         return super().fp_raised(uc, noted) | (sse.raised(self, uc, noted) if noted else 0)
 
     def fpu_view(self, uc, skip_zero=False):
@@ -52,7 +52,7 @@ X86 = register(X86(
     isa_id=1,
     core="Unicorn x86 (QEMU i386)",
     uc_arch=uc.UC_ARCH_X86, uc_mode=uc.UC_MODE_32,
-    cs_arch=cs.CS_ARCH_X86, cs_mode=cs.CS_MODE_32,
+    cs_arch=3, cs_mode=1 << 2,              # CS_ARCH_X86, CS_MODE_32
     bits=32, endian="little", elf_machine="EM_386",
     regs=Registers(
         pc="eip", sp="esp", result="eax", service="eax", args=("ebx", "ecx", "edx"),

@@ -261,20 +261,21 @@ class NativeCounter:
 
 def _attach_capstone(lib, counter, backend: Backend) -> None:
     """Let the C counter decode new variable-width blocks itself, through
-    capstone's C library and the same capstone instance as BlockSizer (no
-    detail, no skipdata), instead of calling back into Python.  In a fresh
-    process that is about 4 us a new block against 35 us (fib(27) on x86:
-    0.13 ms against 1 ms, about 2.5% of the run).  Without capstone's library handle
-    (another binding version), Python answers as before."""
-    import capstone
+    capstone's C library (hal/core/cslib.py: no Python binding to import) and
+    a handle with BlockSizer's settings (no detail, no skipdata), instead of
+    calling back into Python.  In a fresh process that is about 4 us a new
+    block against 35 us (fib(27) on x86: 0.13 ms against 1 ms, about 2.5% of
+    the run).  Without capstone's library, Python answers as before."""
     from unicorn.unicorn_py3.unicorn import uclib
-    cs = getattr(capstone, "_cs", None)
-    md = decoder(backend)
-    if cs is None or not hasattr(cs, "cs_disasm_iter") or md.csh is None:
+
+    from . import cslib
+    cs = cslib.library()
+    csh = cslib.handle(backend.cs_arch, backend.cs_mode)
+    if cs is None or csh is None:
         return
     fn = lambda f: ctypes.cast(f, ctypes.c_void_p)          # noqa: E731
     lib.hal_counter_decoder(counter, fn(uclib.uc_mem_read), fn(cs.cs_disasm_iter),
-                            fn(cs.cs_malloc), fn(cs.cs_free), md.csh.value)
+                            fn(cs.cs_malloc), fn(cs.cs_free), csh)
 
 
 _native_lib = None

@@ -89,6 +89,8 @@ class Backend:
     core: str                    # the real Unicorn core behind it
     uc_arch: int
     uc_mode: int
+    # capstone's CS_ARCH_* and CS_MODE_* values, written as numbers: running
+    # a guest never imports capstone's Python binding (hal/core/cslib.py)
     cs_arch: int
     cs_mode: int
     bits: Literal[32, 64]
