@@ -85,23 +85,18 @@ class Image:
         for run in runs:
             start, end = run[0], run[-1] + PAGE
             buf = bytearray(end - start)
-            covered = bytearray(end - start)
+            covered = []                     # [lo, hi) that segments cover, from start
             for s in self.segments:
                 lo, hi = max(s.vaddr, start), min(s.vaddr + s.memsz, end)
                 if lo < hi:
-                    covered[lo - start:hi - start] = b"\1" * (hi - lo)
+                    covered.append((lo - start, hi - start))
                     data = s.data[lo - s.vaddr:hi - s.vaddr]
                     buf[lo - start:lo - start + len(data)] = data
-            i = 0
-            while i < len(buf):              # fill each uncovered gap, pattern from its start
-                if covered[i]:
-                    i += 1
-                    continue
-                j = i
-                while j < len(buf) and not covered[j]:
-                    j += 1
-                buf[i:j] = (fence * ((j - i) // len(fence) + 1))[:j - i]
-                i = j
+            at = 0                           # fill each uncovered gap, pattern from its start
+            for lo, hi in [*sorted(covered), (len(buf), len(buf))]:
+                if at < lo:
+                    buf[at:lo] = (fence * ((lo - at) // len(fence) + 1))[:lo - at]
+                at = max(at, hi)
             out.append((start, bytes(buf)))
         return out
 
@@ -129,7 +124,6 @@ def oversized_section(elf) -> str | None:
 def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
     """Check an ELF executable already in memory (`path` names it in messages)."""
     from elftools.common.exceptions import ELFError
-    from elftools.elf.elffile import ELFFile
 
     from . import registry
 
@@ -140,9 +134,8 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
     if len(blob) < 52:
         raise LoadError(f"{path}: truncated ELF header ({len(blob)} bytes)")
 
-    import io
     try:
-        elf = ELFFile(io.BytesIO(blob))
+        elf = _Headers(blob)
         header = elf.header
         machine = header["e_machine"]
         bits = elf.elfclass
@@ -174,7 +167,7 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
 
     abi = "hal" if blob[EI_OSABI] == ELFOSABI_STANDALONE else "linux"
     try:
-        headers = [elf.get_segment(i).header for i in range(phnum)]
+        headers = [elf.segment(i) for i in range(phnum)]
     except Exception as e:
         raise LoadError(f"{path}: malformed program headers ({type(e).__name__})") from None
     _check_static(path, blob, etype, headers)
@@ -218,6 +211,43 @@ def parse(blob: bytes, path: Path, memory: MemoryMap = MemoryMap()) -> Image:
     from .codecheck import check_code
     check_code(image)
     return image
+
+
+class _Headers:
+    """The ELF header and program headers, decoded by pyelftools' record
+    layouts (elftools.elf.structs), with fields and values named as its
+    ELFFile names them ("e_machine": "EM_MIPS", "p_type": "PT_LOAD").
+    ELFFile itself would do the same, but its module imports all of
+    pyelftools' DWARF support, which a run never needs (hal/inspection/
+    imports it for symbols and line numbers)."""
+
+    def __init__(self, blob: bytes):
+        import io
+
+        from elftools.common.exceptions import ELFError
+        from elftools.elf.structs import ELFStructs
+        ei_class, ei_data = blob[4:5], blob[5:6]      # as ELFFile checks them, word-size first
+        if ei_class not in (b"\x01", b"\x02"):
+            raise ELFError(f"Invalid EI_CLASS {ei_class!r}")
+        if ei_data not in (b"\x01", b"\x02"):
+            raise ELFError(f"Invalid EI_DATA {ei_data!r}")
+        self.elfclass = 32 if ei_class == b"\x01" else 64
+        self.little_endian = ei_data == b"\x01"
+        self._stream = io.BytesIO(blob)
+        self._structs = ELFStructs(little_endian=self.little_endian, elfclass=self.elfclass)
+        self._structs.create_basic_structs()
+        self.header = self._parse(self._structs.Elf_Ehdr, 0)
+        self._structs.create_advanced_structs(self.header["e_type"], self.header["e_machine"],
+                                              self.header["e_ident"]["EI_OSABI"])
+
+    def segment(self, n: int):
+        """Program header n (the caller has checked e_phentsize)."""
+        return self._parse(self._structs.Elf_Phdr,
+                           self.header["e_phoff"] + n * self.header["e_phentsize"])
+
+    def _parse(self, struct, offset: int):
+        from elftools.common.utils import struct_parse
+        return struct_parse(struct, self._stream, stream_pos=offset)
 
 
 def _check_static(path: Path, blob: bytes, etype: str, headers) -> None:
