@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
 from typing import Literal
 
 Holds = Literal["double", "float or double", "extended", "bits"]
@@ -168,6 +167,7 @@ def extended(bits: int) -> str:
         return "nan" if significand & ((1 << 63) - 1) else sign + "inf"
     if not significand:
         return sign + "0.0"
+    from decimal import Decimal, localcontext      # for fault reports and debuggers only
     with localcontext() as ctx:
         ctx.prec = 60           # far more than 21 digits, then round once
         exact = Decimal(significand) * Decimal(2) ** (max(exponent, 1) - 16383 - 63)

@@ -33,10 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence, Union
@@ -248,12 +245,17 @@ def _write_recipe(p: Plan, path: Path) -> None:
 
 def build_all(sources: Sources, backends: list[Backend], defines: tuple[str, ...] = (),
               options: BuildOptions = DEFAULT) -> list[Path]:
-    """Build the same sources for several ISAs at once (compilers run in parallel)."""
-    with ThreadPoolExecutor(max_workers=max(1, len(backends))) as pool:
+    """Build the same sources for several ISAs at once (compilers run in
+    parallel); one ISA is built here, without a pool of threads."""
+    if len(backends) <= 1:
+        return [build(sources, b, defines, options) for b in backends]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=len(backends)) as pool:
         return list(pool.map(lambda b: build(sources, b, defines, options), backends))
 
 
 def _build_with_libc(p: Plan, out: Path) -> None:
+    import shutil
     objdir = out.with_suffix(".objects")
     objdir.mkdir(exist_ok=True)
     try:
@@ -280,6 +282,7 @@ def _run(p: Plan, command: list[str]) -> None:
     compiler's own message, naming sources as the user named them."""
     import resource
     import signal
+    import subprocess
     # lld finds the SDK's INCLUDEd layout.ld in the current directory.  Its own
     # process group, so that a timeout or Ctrl-C ends zig and the clang it starts.
     proc = subprocess.Popen(command, cwd=paths.LIB, stdout=subprocess.PIPE,
@@ -310,7 +313,7 @@ def _run(p: Plan, command: list[str]) -> None:
         raise BuildError(f"{p.name} does not build for {p.backend.name}:\n{message}")
 
 
-def _kill(proc: subprocess.Popen, sig: int) -> None:
+def _kill(proc: "subprocess.Popen", sig: int) -> None:
     import contextlib
     with contextlib.suppress(OSError):
         os.killpg(proc.pid, sig)

@@ -11,7 +11,6 @@ from ..core.loader import Image
 from ..core.memmap import MemoryMap
 from ..errors import HalError, LoadError
 from . import build, guests
-from ..personality import posix
 from .options import DEFAULT, BuildOptions
 
 Guest = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
@@ -75,5 +74,10 @@ def resolve(guest: Guest, isa: str | None, defines: tuple[str, ...] = (),
 def load(path: str | os.PathLike, memory: MemoryMap | None = None, args: tuple[str, ...] = (),
          files: tuple[str, ...] = ()) -> Image:
     """An ELF file, checked and ready for a machine: a Linux program gets the
-    POSIX personality, which serves its system calls."""
-    return posix.adopt(loader.load(path, memory or MemoryMap()), args, files)
+    POSIX personality, which serves its system calls (imported only then: a
+    HAL guest's run never needs its tables)."""
+    image = loader.load(path, memory or MemoryMap())
+    if image.abi == "hal" and not (args or files):
+        return image
+    from ..personality import posix
+    return posix.adopt(image, args, files)
