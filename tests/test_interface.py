@@ -37,6 +37,22 @@ def test_fence_and_nop_disassemble(backend):
     assert nop[0].mnemonic in ("nop", "addi", "ori", "sll")
 
 
+# Backends give capstone's values as numbers (a run never imports the
+# binding, hal/core/cslib.py); here they are checked against capstone's names
+CAPSTONE = {"x86": ("CS_ARCH_X86", "CS_MODE_32"),
+            "mips": ("CS_ARCH_MIPS", "CS_MODE_MIPS32", "CS_MODE_LITTLE_ENDIAN"),
+            "ppc": ("CS_ARCH_PPC", "CS_MODE_32", "CS_MODE_BIG_ENDIAN"),
+            "alpha": ("CS_ARCH_RISCV", "CS_MODE_RISCV64", "CS_MODE_RISCVC")}
+
+
+def test_capstone_numbers_are_capstones_own(backend):
+    arch, *modes = CAPSTONE[backend.name]
+    mode = 0
+    for m in modes:
+        mode |= getattr(capstone, m)
+    assert (backend.cs_arch, backend.cs_mode) == (getattr(capstone, arch), mode)
+
+
 def test_word_and_instruction_width(backend):
     assert backend.bits in (32, 64)
     assert backend.insn_width in (None, 4)
