@@ -53,6 +53,14 @@ def test_capstone_numbers_are_capstones_own(backend):
     assert (backend.cs_arch, backend.cs_mode) == (getattr(capstone, arch), mode)
 
 
+ELF_MACHINE = {"x86": "EM_386", "mips": "EM_MIPS", "ppc": "EM_PPC", "alpha": "EM_RISCV"}
+
+
+def test_elf_machine_numbers_are_the_ones_pyelftools_names(backend):
+    from elftools.elf.enums import ENUM_E_MACHINE
+    assert backend.elf_machine == ENUM_E_MACHINE[ELF_MACHINE[backend.name]]
+
+
 def test_word_and_instruction_width(backend):
     assert backend.bits in (32, 64)
     assert backend.insn_width in (None, 4)

@@ -5,8 +5,9 @@ bench/libc.py time it; speed targets never go in tests).  These tests pin
 the cause instead of the time: which modules a run loads, read from
 `python -X importtime` (which also sees the isolated run's forked worker).
 A module named here must stay off the run path: the other ISAs' backends,
-capstone's Python binding (disassembly and inspection only), DWARF (symbols
-only), a thread pool for one build, and the package metadata reader.
+capstone's Python binding (disassembly and inspection only), pyelftools
+(symbols and DWARF only), a thread pool for one build, and the package
+metadata reader.
 """
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ import pytest
 from conftest import ISAS, LIBC_TESTS
 
 # never imported by a plain `hal run` of one guest on one ISA
-NEVER = ("capstone", "elftools.dwarf", "elftools.elf.elffile", "concurrent.futures",
-         "importlib.metadata", "email")
+NEVER = ("capstone", "elftools", "concurrent.futures", "importlib.metadata", "email")
 
 
 # `hal ARGS`, with the modules of this process written to a file at exit:

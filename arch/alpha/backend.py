@@ -33,7 +33,7 @@ ALPHA = register(Backend(
     core="Unicorn RISC-V 64 (QEMU riscv64) as RV64IMFD",
     uc_arch=uc.UC_ARCH_RISCV, uc_mode=uc.UC_MODE_RISCV64,
     cs_arch=15, cs_mode=1 << 1 | 1 << 2,    # CS_ARCH_RISCV, CS_MODE_RISCV64 | CS_MODE_RISCVC
-    bits=64, endian="little", elf_machine="EM_RISCV",
+    bits=64, endian="little", elf_machine=243,   # EM_RISCV
     regs=Registers(pc="pc", sp="sp", result="a0", service="a7", args=("a0", "a1", "a2"),
                    dump=GPRS + ("pc",)),
     trap=Trap(mnemonic="ecall", interrupt=8),

@@ -25,7 +25,7 @@ MIPS = register(Backend(
     core="Unicorn MIPS32 (QEMU mipsel)",
     uc_arch=uc.UC_ARCH_MIPS, uc_mode=uc.UC_MODE_MIPS32 | uc.UC_MODE_LITTLE_ENDIAN,
     cs_arch=2, cs_mode=1 << 2,              # CS_ARCH_MIPS, CS_MODE_MIPS32 | CS_MODE_LITTLE_ENDIAN
-    bits=32, endian="little", elf_machine="EM_MIPS",
+    bits=32, endian="little", elf_machine=8,   # EM_MIPS
     regs=Registers(pc="pc", sp="sp", result="v0", service="v0", args=("a0", "a1", "a2"),
                    dump=GPRS[1:] + ("hi", "lo", "pc")),
     trap=Trap(mnemonic="syscall", interrupt=17),

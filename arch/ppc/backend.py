@@ -30,7 +30,7 @@ PPC = register(PowerPC(
     core="Unicorn PPC32 (QEMU ppc)",
     uc_arch=uc.UC_ARCH_PPC, uc_mode=uc.UC_MODE_PPC32 | uc.UC_MODE_BIG_ENDIAN,
     cs_arch=4, cs_mode=1 << 2 | 1 << 31,    # CS_ARCH_PPC, CS_MODE_32 | CS_MODE_BIG_ENDIAN
-    bits=32, endian="big", elf_machine="EM_PPC",
+    bits=32, endian="big", elf_machine=20,   # EM_PPC
     regs=Registers(pc="pc", sp="r1", result="r3", service="r0", args=("r3", "r4", "r5"),
                    dump=tuple(f"r{i}" for i in range(32)) + ("lr", "ctr", "cr", "xer", "pc")),
     trap=Trap(mnemonic="sc", interrupt=8),

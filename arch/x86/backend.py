@@ -53,7 +53,7 @@ X86 = register(X86(
     core="Unicorn x86 (QEMU i386)",
     uc_arch=uc.UC_ARCH_X86, uc_mode=uc.UC_MODE_32,
     cs_arch=3, cs_mode=1 << 2,              # CS_ARCH_X86, CS_MODE_32
-    bits=32, endian="little", elf_machine="EM_386",
+    bits=32, endian="little", elf_machine=3,   # EM_386
     regs=Registers(
         pc="eip", sp="esp", result="eax", service="eax", args=("ebx", "ecx", "edx"),
         dump=("eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip", "eflags"),

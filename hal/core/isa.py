@@ -95,7 +95,7 @@ class Backend:
     cs_mode: int
     bits: Literal[32, 64]
     endian: Literal["little", "big"]
-    elf_machine: str             # e_machine as pyelftools names it: "EM_MIPS"
+    elf_machine: int             # the ELF header's e_machine: 8 (EM_MIPS)
     regs: Registers
     trap: Trap
     fence: bytes                 # one instruction that always traps; fills code-page gaps
