@@ -64,7 +64,8 @@ def test_the_probe_sees_what_a_run_imports(tmp_path):
 def test_a_hal_guest_run_imports_its_own_backend_alone(isa, tmp_path):
     modules = imported(tmp_path, "run", "hello", "--isa", isa, "--no-isolate")
     assert f"hal.arch.{isa}.backend" in modules
-    assert unwanted(modules, isa, also=("hal.personality",)) == []
+    others = tuple(f"hal.cli.{m}" for m in ("info", "inspect", "schedule", "classroom", "grade"))
+    assert unwanted(modules, isa, also=("hal.personality", *others)) == []
 
 
 @pytest.mark.parametrize("isa", ISAS)
@@ -91,3 +92,22 @@ def test_the_compiler_version_is_the_installed_one():
 
     from hal.toolchain import zig
     assert zig.version() == version("ziglang")
+
+
+def test_every_command_is_where_the_table_says():
+    """`hal` imports a command's module when the command is used
+    (hal/cli/main.py: COMMANDS), so every command must be in the table."""
+    import importlib
+    import pkgutil
+
+    import click
+
+    import hal.cli
+    from hal.cli.main import COMMANDS, cli
+    ctx = click.Context(cli)
+    assert all(cli.get_command(ctx, name).name == name for name in COMMANDS)
+    found = [obj for info in pkgutil.iter_modules(hal.cli.__path__)
+             for obj in vars(importlib.import_module(f"hal.cli.{info.name}")).values()
+             if isinstance(obj, click.Command) and obj is not cli]
+    inner = {id(c) for g in found for c in getattr(g, "commands", {}).values()}
+    assert {c.name for c in found if id(c) not in inner} == set(COMMANDS)

@@ -1,6 +1,7 @@
 """The `hal` command line: one click group, whose commands live one module per
-concern beside this one.  Heavy modules are imported inside each command so
-that start-up stays fast; every expected failure becomes one line on stderr."""
+concern beside this one.  Only the module of the command given is imported,
+and heavy modules are imported inside each command, so that start-up stays
+fast; every expected failure becomes one line on stderr."""
 from __future__ import annotations
 
 import os
@@ -8,23 +9,37 @@ import sys
 
 import click
 
-from . import classroom, devices, grade, info, inspect, profile, run, schedule, setup
+# command -> the module beside this one that defines it (under the same name)
+COMMANDS = {"isas": "info", "services": "info", "syscalls": "info", "guests": "info",
+            "show": "info", "header": "info", "build": "run", "run": "run", "resume": "run",
+            "devices": "devices", "schedule": "schedule", "compare": "inspect",
+            "profile": "profile", "disasm": "inspect", "trace": "inspect", "setup": "setup",
+            "exercise": "classroom", "tour": "classroom", "grade": "grade"}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """A group whose commands are imported when asked for: `hal run` imports
+    run.py alone, not the modules (and option tables) of every command;
+    `hal --help` lists them all, in click's own order."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        import importlib
+        module = COMMANDS.get(name)
+        if module is None:
+            return None
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="halemu")
 def cli():
     """halemu: one C guest, four ISAs, one thin HAL.
 
     Build a guest with `hal build`, run it with `hal run`, and see every ISA
     with `hal isas`."""
-
-
-for _command in (info.isas, info.services, info.syscalls, info.guests, info.show, info.header,
-                 run.build, run.run, run.resume, devices.devices, schedule.schedule,
-                 inspect.compare, profile.profile, inspect.disasm, inspect.trace, setup.setup,
-                 classroom.exercise, classroom.tour, grade.grade):
-    cli.add_command(_command)
 
 
 def program() -> None:
