@@ -47,11 +47,13 @@ def program() -> None:
     main(), then leave at once.  Python's own exit would spend some 30 to
     50 ms more tearing down the 250-odd modules a command imports (clearing
     each one's namespace, then a last garbage collection), work whose result
-    nobody sees.  Everything an exit must still do is done first: the exit
+    nobody sees.  Everything an exit must still do is done first, in
+    Python's order: threads that are not daemons are waited for, the exit
     handlers registered with atexit run (temporary folders, worker pools,
     Unicorn engines still open) and the standard streams are flushed.  Tests
     call main(), which returns or raises SystemExit as usual."""
     import atexit
+    import threading
     try:
         main()
         status = 0
@@ -62,6 +64,9 @@ def program() -> None:
     elif not isinstance(status, int):      # sys.exit("message"), as Python reports it
         print(status, file=sys.stderr)
         status = 1
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -6,6 +6,7 @@ checked before it is trusted, and every refusal is one clear LoadError.
 from __future__ import annotations
 
 import os
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -223,7 +224,6 @@ class _Headers:
     about 10 ms, and a run needs nothing else of it."""
 
     def __init__(self, blob: bytes, path: Path):
-        import struct
         ei_class, ei_data = blob[4], blob[5]           # word size, byte order
         if ei_class not in (1, 2):
             raise LoadError(f"{path}: malformed ELF header (invalid EI_CLASS {ei_class})")
@@ -232,7 +232,7 @@ class _Headers:
         self.elfclass = 32 if ei_class == 1 else 64
         self.endian = "little" if ei_data == 1 else "big"
         self._order = "<" if ei_data == 1 else ">"
-        self._blob, self._path = blob, path
+        self._blob = blob
         code = self._order + _EHDR_CODES[self.elfclass]
         if 16 + struct.calcsize(code) > len(blob):
             raise LoadError(f"{path}: truncated ELF header ({len(blob)} bytes)")
@@ -241,7 +241,6 @@ class _Headers:
     def segment(self, n: int) -> dict:
         """Program header n (the caller has checked e_phentsize and that all
         of them lie inside the file)."""
-        import struct
         offset = self.header["e_phoff"] + n * self.header["e_phentsize"]
         values = struct.unpack_from(self._order + _PHDR_CODES[self.elfclass], self._blob, offset)
         return dict(zip(_PHDR[self.elfclass], values))
