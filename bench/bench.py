@@ -34,7 +34,6 @@ not move with the machine's load.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import statistics
 import subprocess
@@ -51,6 +50,7 @@ from hal.core.memmap import STOP_ADDRESS, MemoryMap  # noqa: E402
 from hal.scheduling import policies
 from hal.scheduling.scheduler import GuestConfig, Scheduler  # noqa: E402
 from hal.toolchain import build  # noqa: E402
+from measuring import add_empty_block_hook, bracketed, timed  # noqa: E402,F401
 
 # The issue's targets for ratios to raw Unicorn: (at least, in words)
 TARGETS = {"run": (0.95, "`hal run` at least 0.95 of raw"),
@@ -88,33 +88,6 @@ def raw_floor(image) -> tuple[float, None]:
     return raw(image, empty_hook=True)
 
 
-def add_empty_block_hook(uc) -> None:
-    """A UC_HOOK_BLOCK whose callback is C and does nothing (libunicorn's own
-    uc_errno, which only reads a field; hal/core/codeguard.py uses it the
-    same way), added as the native counter adds its hook."""
-    import ctypes
-
-    from unicorn import UC_HOOK_BLOCK
-    from unicorn.unicorn_py3.unicorn import uclib
-    handle = ctypes.c_size_t()
-    err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), UC_HOOK_BLOCK,
-                            ctypes.cast(uclib.uc_errno, ctypes.c_void_p), None,
-                            ctypes.c_uint64(1), ctypes.c_uint64(0))
-    assert not err, err
-
-
-def bracketed(measure, image, ceiling, *others) -> list[float]:
-    """One round's ratios of `ceiling` to `measure` and to each of `others`
-    (times are seconds), all taken between two runs of `ceiling` whose mean
-    is the round's baseline: this machine's speed drifts, and changes by up
-    to a third for a few hundred milliseconds at a time when other work
-    runs, so only measurements taken close together compare."""
-    before = timed(ceiling, image)[0]
-    times = [timed(m, image)[0] for m in (measure, *others)]
-    base = (before + timed(ceiling, image)[0]) / 2
-    return [base / t for t in times]
-
-
 def run(image, native=True):
     m = Machine(image, native=native, max_instructions=0)
     t = time.perf_counter()
@@ -142,16 +115,6 @@ def compare(image):
     t = time.perf_counter()
     result = measure(image)
     return time.perf_counter() - t, getattr(result, "retired", None)
-
-
-def timed(measure, *args):
-    """(seconds, count) of one measurement, with no garbage collection inside it."""
-    gc.collect()
-    gc.disable()
-    try:
-        return measure(*args)
-    finally:
-        gc.enable()
 
 
 def floating_point(rounds: int, verdicts: list) -> None:

@@ -54,7 +54,7 @@ def raw(image, empty_hook: bool = False) -> float:
     finally:
         machine.make_counter = real
     if empty_hook:
-        from bench import add_empty_block_hook
+        from measuring import add_empty_block_hook
         add_empty_block_hook(m.uc)
     t = time.perf_counter()
     m.uc.emu_start(m.pc, STOP_ADDRESS)
@@ -100,7 +100,7 @@ def report(rounds: int, run, sdk_raw, timed, wall, verdicts: list, with_setup: b
     own measurements."""
     from hal.core import loader, registry
     from hal.toolchain import build, guests, programs
-    from bench import bracketed          # bench/ is on the path: bench.py imports us
+    from measuring import bracketed      # bench/ is on the path
     x86 = registry.get("x86")
     images = {"fib27_libc.c": programs.load(build.build(HERE / "guests" / "fib27_libc.c", x86)),
               "fib27.c": loader.load(build.build(HERE / "guests" / "fib27.c", x86))}

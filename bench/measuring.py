@@ -1,0 +1,44 @@
+"""What every benchmark here measures with: a timing without garbage
+collection inside it, ratios bracketed between two ceiling runs, and the
+empty C block hook that is the floor of any counting.  Its own module, so
+that bench.py and libc.py both import it and not each other."""
+from __future__ import annotations
+
+import gc
+
+
+def timed(measure, *args):
+    """(seconds, count) of one measurement, with no garbage collection inside it."""
+    gc.collect()
+    gc.disable()
+    try:
+        return measure(*args)
+    finally:
+        gc.enable()
+
+
+def add_empty_block_hook(uc) -> None:
+    """A UC_HOOK_BLOCK whose callback is C and does nothing (libunicorn's own
+    uc_errno, which only reads a field; hal/core/codeguard.py uses it the
+    same way), added as the native counter adds its hook."""
+    import ctypes
+
+    from unicorn import UC_HOOK_BLOCK
+    from unicorn.unicorn_py3.unicorn import uclib
+    handle = ctypes.c_size_t()
+    err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), UC_HOOK_BLOCK,
+                            ctypes.cast(uclib.uc_errno, ctypes.c_void_p), None,
+                            ctypes.c_uint64(1), ctypes.c_uint64(0))
+    assert not err, err
+
+
+def bracketed(measure, image, ceiling, *others) -> list[float]:
+    """One round's ratios of `ceiling` to `measure` and to each of `others`
+    (times are seconds), all taken between two runs of `ceiling` whose mean
+    is the round's baseline: this machine's speed drifts, and changes by up
+    to a third for a few hundred milliseconds at a time when other work
+    runs, so only measurements taken close together compare."""
+    before = timed(ceiling, image)[0]
+    times = [timed(m, image)[0] for m in (measure, *others)]
+    base = (before + timed(ceiling, image)[0]) / 2
+    return [base / t for t in times]
