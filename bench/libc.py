@@ -9,7 +9,7 @@ against the same measurements as a HAL guest.
   The HAL guest fib27.c is measured the same three ways, so that the two
   ratios differ only by the program (a bare Unicorn cannot serve a C
   library program's system calls).  Each round's ratios are taken between
-  two raw runs (bench.py's bracketed()); the report gives their medians.
+  two raw runs (measuring.py's bracketed()); the report gives their medians.
   start-up   `hal run hello.c --isa x86` (printf) as a whole process, warm
   memory     what one C library program adds to a process, against a HAL guest
   set-up     building the C library for four ISAs from nothing, as a fresh
