@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import select
 import socket
 import statistics
@@ -30,6 +29,7 @@ from hal.debugger.target import Target  # noqa: E402
 from hal.debugger.tdesc import describe  # noqa: E402
 from hal.inspection.symbols import Program  # noqa: E402
 from hal.toolchain import build  # noqa: E402
+from measuring import timed  # noqa: E402
 
 DEEP = 100_000_000
 
@@ -84,15 +84,6 @@ def _deep(image) -> tuple[float, float, int, int]:
         perform(target, Action("reverse-step"), lambda: False)
         steps.append(time.perf_counter() - t)
     return steps[0], statistics.median(steps[1:]), target.store.peak, m.retired
-
-
-def timed(fn, *args):
-    gc.collect()
-    gc.disable()
-    try:
-        return fn(*args)
-    finally:
-        gc.enable()
 
 
 def main(rounds: int = 5) -> list[tuple[str, str, bool]]:
