@@ -37,6 +37,15 @@ EXCEPTIONS = (("invalid operation", 1), ("divide by zero", 2), ("overflow", 4),
 ALL = 31
 
 
+def restore(machine, mask: int, last: tuple[int, object] | None = None) -> None:
+    """Put a saved trap set back on a machine (a snapshot's, a debugger
+    checkpoint's), making its watcher if it has none yet."""
+    if mask or machine.fp_traps is not None:
+        if machine.fp_traps is None:
+            machine.fp_traps = FpTraps(machine)
+        machine.fp_traps.restore(mask, last)
+
+
 def names(raised: int) -> str:
     return ", ".join(name for name, bit in EXCEPTIONS if raised & bit)
 

@@ -63,11 +63,7 @@ def apply(m: Machine, state: dict) -> None:
             setattr(d, attr, value)
     m.platform.accesses = state["accesses"]
     m.platform.reset()
-    mask, last = state["fp_traps"]
-    if mask or m.fp_traps is not None:
-        if m.fp_traps is None:
-            m.fp_traps = fptraps.FpTraps(m)
-        m.fp_traps.restore(mask, last)
+    fptraps.restore(m, *state["fp_traps"])
 
 
 class Store:

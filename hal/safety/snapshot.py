@@ -119,9 +119,7 @@ def load(path: str | Path, *, native: bool | None = None, echo=None, stdin=None)
     for r, v in regs.items():
         m.uc.reg_write(b.reg(r), v)
     fpu.write(b, m.uc, fpu_state)
-    if traps:
-        m.fp_traps = fptraps.FpTraps(m)
-        m.fp_traps.set(traps, clear_flags=False)
+    fptraps.restore(m, traps)
     m.counter.retired = h["retired"]
     m.extra_ticks, m.hal_calls, m.arg = h["extra_ticks"], h["hal_calls"], h["arg"]
     m.console.restore(console, echo)
