@@ -88,3 +88,20 @@ def test_schedule_output_limit_ends_only_that_guest():
 def test_compare_jobs_give_the_same_numbers():
     assert hal("compare", "sort", "--format", "json", "--jobs", "1") == \
         hal("compare", "sort", "--format", "json", "--jobs", "2")
+
+
+def test_a_worker_that_answered_is_reaped_by_the_next_isolated_call():
+    """The parent does not wait while an answered worker's memory is taken
+    apart; the next isolated call reaps it, so no zombie outlives two calls."""
+    import time
+    assert isolation.call_isolated(lambda: 1) == (1, None)
+    first = list(isolation._answered)
+    assert len(first) == 1
+    time.sleep(0.2)                         # long enough for it to finish exiting
+    assert isolation.call_isolated(lambda: 2) == (2, None)
+    assert first[0] not in isolation._answered and len(isolation._answered) == 1
+    try:
+        os.waitpid(first[0], os.WNOHANG)
+        raise AssertionError("the first worker was never reaped")
+    except ChildProcessError:
+        pass

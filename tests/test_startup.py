@@ -11,6 +11,7 @@ for the isolated run's one worker, and the package metadata reader.
 """
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,37 @@ def test_every_command_is_where_the_table_says():
              if isinstance(obj, click.Command) and obj is not cli]
     inner = {id(c) for g in found for c in getattr(g, "commands", {}).values()}
     assert {c.name for c in found if id(c) not in inner} == set(COMMANDS)
+
+
+_COLLECTIONS = """
+import gc, sys
+runs = []
+gc.callbacks.append(lambda phase, info: phase == "stop" and runs.append(info["generation"]))
+default = gc.get_threshold()
+sys.argv = ["hal", *sys.argv[1:]]
+import hal.cli
+deferred = gc.get_threshold()
+before = len(runs)
+from hal.cli.main import main
+try:
+    main()
+except SystemExit:
+    pass
+during = len(runs) - before
+gc.collect()
+print(repr((default, deferred, during, gc.get_threshold())), file=sys.stderr)
+"""
+
+
+def test_start_up_is_not_walked_by_the_collector_and_then_python_s_thresholds_return():
+    """hal/cli/__init__.py puts the first collection off until start-up is
+    done: a whole C library run makes none, and the first collection puts
+    Python's own thresholds back."""
+    proc = subprocess.run([sys.executable, "-c", _COLLECTIONS, "run", str(LIBC_TESTS / "hello.c"),
+                           "--isa", ISAS[0], "--no-isolate"],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0 and "Hello, world!" in proc.stdout, proc.stderr[-2000:]
+    default, deferred, during, after = ast.literal_eval(proc.stderr.strip().splitlines()[-1])
+    assert deferred == (100_000, *default[1:])
+    assert during == 0
+    assert after == default
