@@ -22,14 +22,12 @@ that is not a flat file (the x87's register stack) overrides Backend.fpu_view.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Holds = Literal["double", "float or double", "extended", "bits"]
 
 
-@dataclass(frozen=True)
-class RegisterFile:
+class RegisterFile(NamedTuple):
     """Floating-point data registers of one width."""
     names: tuple[str, ...]      # in order; as capstone prints them where it names them
     bits: int                   # 32, 64, 80 or 128
@@ -38,8 +36,7 @@ class RegisterFile:
                                 # "bits" (more than one format: shown in hex)
 
 
-@dataclass(frozen=True)
-class Fpu:
+class Fpu(NamedTuple):
     """One ISA's floating-point unit.
 
     `reset` is how the machine's reset (or the NT HAL's processor
