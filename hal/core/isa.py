@@ -17,7 +17,7 @@ from . import fpu as fpu_state
 from .fpu import Fpu, flat_view
 
 
-# The small records here (and in fpu.py) are NamedTuples: immutable, like a
+# The small records here (as in fpu.py, loader.py, services.py...) are NamedTuples: immutable, like a
 # frozen dataclass, but made about six times faster when the module is
 # imported, which every `hal run` does (a dataclass compiles its methods then).
 class Registers(NamedTuple):

@@ -9,6 +9,7 @@ import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import LoadError
 from .isa import Backend
@@ -21,8 +22,7 @@ EI_OSABI = 7
 ELFOSABI_STANDALONE = 255   # "a standalone (embedded) application": how `hal build` marks a HAL guest
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     vaddr: int
     data: bytes
     memsz: int

@@ -11,8 +11,7 @@ replacing it on the one machine it debugs, so drivers need not know.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..errors import LoadError
 from . import faults, fptraps, interrupt, platform, services
@@ -42,8 +41,7 @@ class Stop(enum.Enum):
     PAUSED = "paused"        # a debugger asked to stop here (pause_at, pause()); run() again to go on
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """A blocking service call waiting for its driver."""
     service: services.Service
     args: tuple[int, ...]

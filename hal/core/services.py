@@ -7,11 +7,10 @@ test checks that the committed header matches.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     number: int
     name: str
     args: tuple[str, ...]   # C parameter declarations, each one machine word

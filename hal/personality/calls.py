@@ -13,14 +13,12 @@ the result shows: d a number, x an address, - none (the call never returns).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from . import clock, io, memory, process
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     handler: Callable
     args: str = ""
     result: str = "d"

@@ -34,9 +34,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Union
+from typing import NamedTuple, Sequence, Union
 
 from .. import paths
 from ..core.isa import Backend
@@ -71,8 +70,7 @@ FORMAT = "3"                        # bump when what a build produces changes wi
 Sources = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]]
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """One build, decided: what goes in, and how."""
     sources: tuple[Path, ...]       # as the user named them
     backend: Backend

@@ -19,8 +19,8 @@ guests, which include only "hal.h", stay exactly as they were built before.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # C11 4p6: what a freestanding implementation provides (the compiler's own headers)
 FREESTANDING = frozenset({"float.h", "iso646.h", "limits.h", "stdalign.h", "stdarg.h",
@@ -31,8 +31,7 @@ _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
 _INCBIN = re.compile(r'^[ \t]*\.incbin[ \t]+"([^"\n]+)"', re.M)    # assembly's whole-file include
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     headers: tuple[Path, ...]       # files of ours reached, in the order found
     toolchain: frozenset[str]       # names left to the toolchain: "stdio.h", "hal.h", ...
 
