@@ -17,9 +17,10 @@ from . import fpu as fpu_state
 from .fpu import Fpu, flat_view
 
 
-# The small records here (as in fpu.py, loader.py, services.py...) are NamedTuples: immutable, like a
-# frozen dataclass, but made about six times faster when the module is
-# imported, which every `hal run` does (a dataclass compiles its methods then).
+# The small records here (and the run path's others: fpu.py, loader.py,
+# services.py ...) are NamedTuples: immutable, like a frozen dataclass, but
+# made about six times faster when the module is imported, which every
+# `hal run` does (a dataclass compiles its methods then).
 class Registers(NamedTuple):
     """Which register plays which role, by the names capstone prints."""
     pc: str
