@@ -63,8 +63,12 @@ def get(name: str) -> Backend:
     """The backend of this name, in any case ("mips", "MIPS"); only its own
     folder is imported."""
     key = name.lower()
-    if key not in _BACKENDS and key in folders():
-        _load(key)
+    if key not in _BACKENDS and key.isidentifier():
+        try:        # its folder, if there is one (not folders(): listing them all costs a run 1 ms)
+            _load(key)
+        except ModuleNotFoundError as e:
+            if e.name not in (f"hal.arch.{key}", f"hal.arch.{key}.backend"):
+                raise
     try:
         return _BACKENDS[key]
     except KeyError:
