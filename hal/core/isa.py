@@ -81,7 +81,10 @@ class CodeScan(NamedTuple):
     refused: str | None = None      # why no guard can make this code safe to run
 
 
-@dataclass(frozen=True)
+# eq=False: a backend is one object per ISA, equal only to itself (its tables
+# hold dicts, so it could never be hashed by value); repr=False: its own
+# __repr__ below.  Both spare every run compiling two methods at import.
+@dataclass(frozen=True, eq=False, repr=False)
 class Backend:
     name: str                    # short name used on the command line: "mips"
     title: str                   # one line for humans: "MIPS32 little-endian (R4000, o32)"
