@@ -75,7 +75,7 @@ def get(name: str) -> Backend:
         raise HalError(f"unknown ISA '{name}' (supported: {', '.join(names())})") from None
 
 
-def for_elf(machine: str, bits: int, endian: str) -> Backend | None:
+def for_elf(machine: int, bits: int, endian: str) -> Backend | None:
     """The backend that runs ELF files of this machine, class and byte order:
     one already loaded if it fits (an ELF just built for the ISA asked for),
     else any."""
