@@ -39,3 +39,18 @@ def test_engines_are_sized_and_freed_through_the_binding_internals_we_use():
     assert not uc._Uc__finalizer.alive and m.uc is None
     assert m.retired == 190 and m.exit_code == 0          # the numbers stay
     m.close()                                             # twice is harmless
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_registers_read_and_write_as_the_binding_does(isa):
+    """A HAL call's registers go through FastCore.reg/set_reg: full-width
+    values, the top bit set, and 32-bit cores keeping only their word."""
+    m = Machine(image("fib", isa))
+    b, core = m.backend, m._core
+    top = 1 << (b.bits - 1)
+    for r in (m._service, m._result, *m._args):
+        for value in (0, 1, top | 0x1234, b.word_mask):
+            core.set_reg(r, value)
+            assert m.uc.reg_read(r) == value == core.reg(r)
+            m.uc.reg_write(r, value ^ b.word_mask)
+            assert core.reg(r) == value ^ b.word_mask
