@@ -62,3 +62,26 @@ def test_new_blocks_are_decoded_in_c_not_asked_of_python(isa):
             assert (decoded, asked) == (0, 0)
         else:
             assert asked == 0 and decoded >= len(m.counter.blocks()), g
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("direct", [counting._DIRECT_MAX, 8])
+def test_the_last_block_is_the_same_from_the_direct_map_and_the_table(isa, direct, monkeypatch):
+    """Fault corrections read the last block counted.  A direct-map slot keeps
+    no address (its index implies it), a table entry does: with a direct map
+    of 8 block starts, nearly every block lives in the table instead."""
+    monkeypatch.setattr(counting, "_DIRECT_MAX", direct)
+    a, b = Machine(image("crc32", isa), native=True), Machine(image("crc32", isa), native=False)
+    seen = set()
+    while True:
+        stop = a.run(budget=997)
+        assert b.run(budget=997) is stop and a.retired == b.retired
+        last = a.counter.last_block
+        assert last == b.counter.last_block and last != (0, 0, 0)
+        seen.add(last[0])
+        if stop is Stop.BLOCKED:
+            a.complete()
+            b.complete()
+        elif stop is not Stop.BUDGET:
+            break
+    assert a.counter.blocks() == b.counter.blocks() and len(seen) > 3

@@ -160,7 +160,7 @@ class _Counter(ctypes.Structure):
 
 _RESOLVE = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_uint64, ctypes.c_uint32)
 
-# The direct map covers at most this many block starts (24 bytes each, and
+# The direct map covers at most this many block starts (16 bytes each, and
 # calloc'd, so only the pages that blocks touch become resident); code beyond
 # it is counted through the hash table.
 _DIRECT_MAX = 1 << 20

@@ -40,12 +40,25 @@ typedef bool (*disasm_iter_fn)(size_t handle, const uint8_t **code, size_t *size
 typedef void *(*cs_malloc_fn)(size_t handle);
 typedef void (*cs_free_fn)(void *insn, size_t count);
 
+/* A block's key is its size plus one, so that 0 marks an empty slot even for
+ * a block of size 0 (one that faults at once), and the fast path's compare
+ * is one add away from the size Unicorn passes. */
+#define KEY(size) ((uint32_t)(size) + 1u)
+#define SIZE(key) ((uint32_t)(key) - 1u)
+
+/* What the fast path touches: 16 bytes, so that it indexes the direct map
+ * with a shift, and a direct-map entry's address is implied by its index. */
 typedef struct {
-    uint64_t address;
     uint64_t execs;
-    uint32_t key;           /* ~size, so that 0 marks an empty slot even for
-                               a block of size 0 (one that faults at once) */
+    uint32_t key;           /* KEY(size); 0: an empty slot */
     uint32_t n;             /* instructions in the block */
+} hal_slot;
+
+/* A hash-table entry: a slot (first, so a slot pointer into the table is one
+ * to its entry) and the block's address. */
+typedef struct {
+    hal_slot s;
+    uint64_t address;
 } hal_block;
 
 typedef struct {
@@ -53,10 +66,10 @@ typedef struct {
      * the fast path reads only the first cache line */
     uint64_t retired;       /* exact count so far */
     uint64_t guard;         /* min(slice_end, limit): a block ending at or below it just runs */
-    hal_block *last;        /* the last block counted, for fault corrections; NULL: none */
+    hal_slot *last;         /* the last block counted, for fault corrections; NULL: none */
     uint64_t base;          /* the direct map covers [base, base + span) */
     uint64_t span;
-    hal_block *direct;
+    hal_slot *direct;
     uint64_t slice_end;     /* no block starts once retired reaches this */
     uint64_t limit;         /* never retire more than this */
     int32_t stop;           /* why we stopped the engine: 0 no, 1 slice, 2 limit */
@@ -94,10 +107,10 @@ static int grow(hal_counter *c)
         return -1;
     for (uint32_t i = 0; i < old_cap; i++) {
         hal_block *b = &c->table[i];
-        if (!b->key)
+        if (!b->s.key)
             continue;
-        uint32_t s = slot_of(b->address, b->key, cap - 1);
-        while (t[s].key)
+        uint32_t s = slot_of(b->address, b->s.key, cap - 1);
+        while (t[s].s.key)
             s = (s + 1) & (cap - 1);
         t[s] = *b;
     }
@@ -130,7 +143,7 @@ hal_counter *hal_counter_new(uint32_t width, void *emu_stop, void *resolve)
  * Returns 0, or -1 if out of memory (the table then serves every block). */
 int hal_counter_map(hal_counter *c, uint64_t base, uint64_t span, uint32_t shift)
 {
-    hal_block *d = calloc((size_t)(span >> shift) + 1, sizeof *d);
+    hal_slot *d = calloc((size_t)(span >> shift) + 1, sizeof *d);
     if (!d)
         return -1;
     free(c->direct);
@@ -200,38 +213,52 @@ static uint32_t decode(hal_counter *c, void *uc, uint64_t address, uint32_t size
     return n;
 }
 
-static void fill(hal_counter *c, void *uc, hal_block *b, uint64_t address, uint32_t size)
+static void fill(hal_counter *c, void *uc, hal_slot *b, uint64_t address, uint32_t size)
 {
-    b->address = address;
-    b->key = ~size;
+    b->key = KEY(size);
     b->execs = 0;
     b->n = c->width ? size / c->width : decode(c, uc, address, size);
     if (b->n == 0)
         b->n = 1;                   /* no block is empty: the count always moves */
 }
 
-static hal_block *find(hal_counter *c, void *uc, uint64_t address, uint32_t size)
+static void fill_entry(hal_counter *c, void *uc, hal_block *b, uint64_t address, uint32_t size)
 {
-    uint32_t s = slot_of(address, ~size, c->mask);
+    fill(c, uc, &b->s, address, size);
+    b->address = address;
+}
+
+static hal_slot *find(hal_counter *c, void *uc, uint64_t address, uint32_t size)
+{
+    uint32_t s = slot_of(address, KEY(size), c->mask);
     for (;;) {
         hal_block *b = &c->table[s];
-        if (b->key == (uint32_t)~size && b->address == address)
-            return b;
-        if (!b->key)
+        if (b->s.key == KEY(size) && b->address == address)
+            return &b->s;
+        if (!b->s.key)
             break;
         s = (s + 1) & c->mask;
     }
     if (2 * (c->used + 1) > c->mask + 1) {       /* keep the table at most half full */
         if (grow(c) != 0) {
-            fill(c, uc, &c->spare, address, size);
-            return &c->spare;
+            fill_entry(c, uc, &c->spare, address, size);
+            return &c->spare.s;
         }
         return find(c, uc, address, size);
     }
     hal_block *b = &c->table[s];
-    fill(c, uc, b, address, size);
+    fill_entry(c, uc, b, address, size);
     c->used++;
-    return b;
+    return &b->s;
+}
+
+/* Where a block counted in `b` starts: implied by its index in the direct
+ * map, else kept in its table entry (or the spare). */
+static uint64_t address_of(const hal_counter *c, const hal_slot *b)
+{
+    if (c->direct && b >= c->direct && b <= c->direct + (c->span >> c->shift))
+        return c->base + ((uint64_t)(b - c->direct) << c->shift);
+    return ((const hal_block *)b)->address;
 }
 
 /* Everything but the common case: a block not yet in the direct map, outside
@@ -241,12 +268,12 @@ static __attribute__((noinline)) void count_slow(void *uc, uint64_t address, uin
 {
     hal_counter *c = user_data;
     uint64_t offset = address - c->base;
-    hal_block *b;
+    hal_slot *b;
     if (offset < c->span && !(offset & c->align_mask)) {
         b = &c->direct[offset >> c->shift];
         if (b->key == 0)
             fill(c, uc, b, address, size);
-        else if (b->key != (uint32_t)~size)
+        else if (b->key != KEY(size))
             b = find(c, uc, address, size);
     } else {
         b = find(c, uc, address, size);
@@ -278,9 +305,9 @@ static __attribute__((noinline)) void count_slow(void *uc, uint64_t address, uin
         hal_counter *c = user_data;                                                     \
         uint64_t offset = address - c->base;                                            \
         if (__builtin_expect(offset < c->span && !(offset & ((1u << SHIFT) - 1)), 1)) { \
-            hal_block *b = &c->direct[offset >> SHIFT];                                 \
+            hal_slot *b = &c->direct[offset >> SHIFT];                                   \
             uint64_t after = c->retired + b->n;                                         \
-            if (__builtin_expect(b->key == (uint32_t)~size && after <= c->guard, 1)) {            \
+            if (__builtin_expect(b->key == KEY(size) && after <= c->guard, 1)) {                  \
                 b->execs++;                                                             \
                 c->retired = after;                                                     \
                 c->last = b;                                                            \
@@ -294,31 +321,31 @@ COUNT_BLOCK(hal_count_block_1, 0)
 COUNT_BLOCK(hal_count_block_2, 1)
 COUNT_BLOCK(hal_count_block_4, 2)
 
-/* Copy out up to max blocks that ran: (address, size, n, execs) each.
- * Returns how many there are in all, which may be more than max. */
-static uint32_t copy_out(const hal_block *blocks, uint64_t count, uint64_t *out,
+/* The k-th block that ran, as (address, size, n, execs), if there is room. */
+static uint32_t copy_out(const hal_slot *b, uint64_t address, uint64_t *out,
                          uint32_t k, uint32_t max)
 {
-    for (uint64_t i = 0; i < count; i++) {
-        const hal_block *b = &blocks[i];
-        if (b->key && b->execs) {
-            if (k < max) {
-                out[4 * k] = b->address;
-                out[4 * k + 1] = (uint32_t)~b->key;
-                out[4 * k + 2] = b->n;
-                out[4 * k + 3] = b->execs;
-            }
-            k++;
-        }
+    if (!b->key || !b->execs)
+        return k;
+    if (k < max) {
+        out[4 * k] = address;
+        out[4 * k + 1] = SIZE(b->key);
+        out[4 * k + 2] = b->n;
+        out[4 * k + 3] = b->execs;
     }
-    return k;
+    return k + 1;
 }
 
+/* Copy out up to max blocks that ran, the table's first.  Returns how many
+ * there are in all, which may be more than max. */
 uint32_t hal_counter_blocks(hal_counter *c, uint64_t *out, uint32_t max)
 {
-    uint32_t k = copy_out(c->table, (uint64_t)c->mask + 1, out, 0, max);
+    uint32_t k = 0;
+    for (uint64_t i = 0; i <= c->mask; i++)
+        k = copy_out(&c->table[i].s, c->table[i].address, out, k, max);
     if (c->direct)
-        k = copy_out(c->direct, (c->span >> c->shift) + 1, out, k, max);
+        for (uint64_t i = 0; i <= c->span >> c->shift; i++)
+            k = copy_out(&c->direct[i], c->base + (i << c->shift), out, k, max);
     return k;
 }
 
@@ -333,8 +360,8 @@ void hal_counter_stats(hal_counter *c, uint32_t *out)
 /* The last block counted, as (address, size, n); all zero if none. */
 void hal_counter_last(hal_counter *c, uint64_t *out)
 {
-    hal_block *b = c->last;
-    out[0] = b ? b->address : 0;
-    out[1] = b ? (uint32_t)~b->key : 0;
+    hal_slot *b = c->last;
+    out[0] = b ? address_of(c, b) : 0;
+    out[1] = b ? SIZE(b->key) : 0;
     out[2] = b ? b->n : 0;
 }
