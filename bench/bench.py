@@ -50,7 +50,7 @@ from hal.core.memmap import STOP_ADDRESS, MemoryMap  # noqa: E402
 from hal.scheduling import policies
 from hal.scheduling.scheduler import GuestConfig, Scheduler  # noqa: E402
 from hal.toolchain import build  # noqa: E402
-from measuring import add_empty_block_hook, bracketed, timed  # noqa: E402,F401
+from measuring import add_empty_block_hook, bracketed, median_interval, timed  # noqa: E402,F401
 
 # The issue's targets for ratios to raw Unicorn: (at least, in words)
 TARGETS = {"run": (0.95, "`hal run` at least 0.95 of raw"),
@@ -136,12 +136,15 @@ def floating_point(rounds: int, verdicts: list) -> None:
             ratios[isa].append(r)
             floors[isa].append(f)
     print(f"\nfloating point: guests/nbody.c; {rounds} interleaved rounds; medians of "
-          f"per-round ratios to raw (floor: raw with an empty C block hook)")
-    print(f"{'ISA':6} {'retired':>11} {'vs x86':>7} {'run/raw':>8} {'floor':>6}")
+          f"per-round ratios to raw, with a 95% bootstrap interval (floor: raw with an "
+          f"empty C block hook)")
+    print(f"{'ISA':6} {'retired':>11} {'vs x86':>7} {'run/raw':>8} {'interval':>13} {'floor':>6}")
     x86 = counts["x86"]
     for isa, n in counts.items():
         ratio, floor_ratio = statistics.median(ratios[isa]), statistics.median(floors[isa])
-        print(f"{isa:6} {n:>11,} {n / x86:>6.2f}x {ratio:>8.3f} {floor_ratio:>6.3f}")
+        low, high = median_interval(ratios[isa])
+        print(f"{isa:6} {n:>11,} {n / x86:>6.2f}x {ratio:>8.3f} {low:>6.3f}-{high:.3f} "
+              f"{floor_ratio:>6.3f}")
         verdicts.append((f"{isa} nbody retired within 3x of x86's", f"{n / x86:.2f}x",
                          n <= 3 * x86))
         verdicts.append((f"{isa} `hal run` on nbody at least 0.95 of raw (or the floor)",
