@@ -29,7 +29,8 @@ costs (bench/longrun.py), and `hal grade` on a generated class of 200
 submissions, local and on Dask (bench/bench_grade.py, a quarter of an hour
 or more; --grade-students 0 skips it).  bench/hostinstr.py, not run here (it
 needs valgrind), counts `hal run` against raw in host instructions, which do
-not move with the machine's load.
+not move with the machine's load; bench/paired.py times `hal run` against raw
+in as many ABBA pairs as asked, for an interval narrow enough to judge 0.95.
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ from hal.core.memmap import STOP_ADDRESS, MemoryMap  # noqa: E402
 from hal.scheduling import policies
 from hal.scheduling.scheduler import GuestConfig, Scheduler  # noqa: E402
 from hal.toolchain import build  # noqa: E402
-from measuring import add_empty_block_hook, bracketed, median_interval, timed  # noqa: E402,F401
+from measuring import add_empty_block_hook, bracketed, median_interval, paired, timed  # noqa: E402,F401,E501
 
 # The issue's targets for ratios to raw Unicorn: (at least, in words)
 TARGETS = {"run": (0.95, "`hal run` at least 0.95 of raw"),
@@ -119,24 +120,21 @@ def compare(image):
 
 def floating_point(rounds: int, verdicts: list) -> None:
     """nbody, the floating-point guest: retired instructions against x86's, and
-    `hal run` against raw Unicorn, interleaved as above, on 20,000 steps (30 to
-    40 million instructions) so that first-time block decoding does not weigh.
-    The target is issue 12's: at least 0.95 of raw, or the empty-block-hook
-    floor (raw with a C block hook that does nothing) where that is lower;
-    both are medians of per-round ratios, each round bracketed by raw runs."""
+    `hal run` against raw Unicorn on 20,000 steps (30 to 40 million
+    instructions) so that first-time block decoding does not weigh.  The
+    target is issue 12's: at least 0.95 of raw, or the empty-block-hook floor
+    (raw with a C block hook that does nothing) where that is lower.  Both
+    are medians over 4 x rounds ABBA pairs of adjacent runs (measuring.paired;
+    bench/paired.py takes as many pairs as asked, for a narrower interval)."""
     source = HERE.parent / "guests" / "nbody.c"
     counts = {b.name: run(loader.load(build.build(source, b)))[1] for b in registry.backends()}
     images = {b.name: loader.load(build.build(source, b, ("STEPS=20000",)))
               for b in registry.backends()}
-    ratios = {isa: [] for isa in images}
-    floors = {isa: [] for isa in images}
-    for _ in range(rounds):
-        for isa, img in images.items():
-            r, f = bracketed(run, img, raw, raw_floor)
-            ratios[isa].append(r)
-            floors[isa].append(f)
-    print(f"\nfloating point: guests/nbody.c; {rounds} interleaved rounds; medians of "
-          f"per-round ratios to raw, with a 95% bootstrap interval (floor: raw with an "
+    pairs = 4 * rounds
+    ratios = {isa: paired(run, img, raw, pairs) for isa, img in images.items()}
+    floors = {isa: paired(raw_floor, img, raw, pairs) for isa, img in images.items()}
+    print(f"\nfloating point: guests/nbody.c; {pairs} ABBA pairs against raw for each; "
+          f"median ratios to raw, with a 95% bootstrap interval (floor: raw with an "
           f"empty C block hook)")
     print(f"{'ISA':6} {'retired':>11} {'vs x86':>7} {'run/raw':>8} {'interval':>13} {'floor':>6}")
     x86 = counts["x86"]
