@@ -330,7 +330,7 @@ class Machine:
         service = services.BY_NUMBER.get(number)
         if service is None:
             self._uncount_rest_of_block(raised=True)     # report it at the trap itself
-            self._halt(Stop.FAULTED, f"unknown HAL service {uc.reg_read(self._service)}")
+            self._halt(Stop.FAULTED, f"unknown HAL service {reg(self._service)}")
             return
         self.hal_calls += 1
         self.last_service = service          # for a debugger's tally (hal/debugger/)
