@@ -35,15 +35,11 @@ KINDS = ("raw", "floor", "run")
 def child(isa: str, kind: str, source: str, defines: tuple[str, ...]) -> None:
     """One measurement, run once (under valgrind)."""
     import bench
-    import libc
     from hal.core import registry
     from hal.toolchain import build, programs
     image = programs.load(build.build(source, registry.get(isa), defines))
-    if image.abi != "hal":                        # a C library program: no bare raw
-        measure = {"raw": libc.raw, "floor": lambda i: libc.raw(i, True), "run": bench.run}
-    else:
-        measure = {"raw": bench.raw, "floor": bench.raw_floor, "run": bench.run}
-    measure[kind](image)
+    raw, floor = bench.ceilings(image)
+    {"raw": raw, "floor": floor, "run": bench.run}[kind](image)
 
 
 def count(isa: str, kind: str, source: str, defines: tuple[str, ...]) -> int:
@@ -73,10 +69,10 @@ def main() -> None:
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("hostinstr: needs valgrind (apt-get install valgrind)")
+    from measuring import guest_source
+
     from hal.core import registry
-    from hal.toolchain import guests
-    source = args.guest if args.guest.endswith(".c") else str(guests.source(args.guest))
-    defines = (f"STEPS={args.steps}",) if Path(source).name == "nbody.c" else ()
+    source, defines = guest_source(args.guest, args.steps)
     isas = [b.name for b in registry.backends()] if args.isa == "all" else args.isa.split(",")
     print(f"{Path(source).name} {' '.join(defines)}: host instructions inside Unicorn (callgrind)")
     print(f"{'ISA':6} {'raw':>14} {'floor':>14} {'run':>14} {'run/raw':>8} {'floor/raw':>9}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import random
 import statistics
+from pathlib import Path
 
 
 def timed(measure, *args):
@@ -44,6 +45,14 @@ def bracketed(measure, image, ceiling, *others) -> list[float]:
     times = [timed(m, image)[0] for m in (measure, *others)]
     base = (before + timed(ceiling, image)[0]) / 2
     return [base / t for t in times]
+
+
+def guest_source(guest: str, steps: int) -> tuple[str, tuple[str, ...]]:
+    """The C source a benchmark tool was asked for (a path ending in .c, or a
+    bundled guest's name) and its defines: nbody.c takes STEPS, others none."""
+    from hal.toolchain import guests
+    source = guest if guest.endswith(".c") else str(guests.source(guest))
+    return source, (f"STEPS={steps}",) if Path(source).name == "nbody.c" else ()
 
 
 def paired(measure, image, ceiling, pairs: int) -> list[float]:

@@ -34,23 +34,22 @@ def main() -> None:
                     help="time `hal run` (raw) or the empty-hook floor (floor) against raw")
     args = ap.parse_args()
     import bench
-    from measuring import median_interval, paired
+    from measuring import guest_source, median_interval, paired
 
     from hal.core import registry
     from hal.errors import HalError
-    from hal.toolchain import build, guests, programs
+    from hal.toolchain import build, programs
     try:
         backend = registry.get(args.isa)
-        source = args.guest if args.guest.endswith(".c") else str(guests.source(args.guest))
-        defines = (f"STEPS={args.steps}",) if Path(source).name == "nbody.c" else ()
+        source, defines = guest_source(args.guest, args.steps)
         image = programs.load(build.build(source, backend, defines))
     except HalError as e:
         raise SystemExit(f"paired: {e}") from None
-    measure = bench.run if args.against == "raw" else bench.raw_floor
-    ratios = paired(measure, image, bench.raw, args.pairs)
+    raw, floor = bench.ceilings(image)
+    ratios = paired(bench.run if args.against == "raw" else floor, image, raw, args.pairs)
     low, high = median_interval(ratios)
     what = "`hal run`" if args.against == "raw" else "empty-hook floor"
-    print(f"{Path(source).name} {' '.join(defines)} on {args.isa}: {what} against raw, "
+    print(f"{' '.join((Path(source).name, *defines))} on {args.isa}: {what} against raw, "
           f"{args.pairs} ABBA pairs: median {statistics.median(ratios):.4f} "
           f"(95% interval {low:.4f} to {high:.4f})")
 
