@@ -1,5 +1,6 @@
 # halemu: `make demo` shows one guest on four ISAs; `make test` runs the test suite.
-# Each makes its own virtual environment in .venv on first use.
+# Each makes its own virtual environment in .venv on first use, and installs again
+# when the package's set-up or its C sources (hal/core/native/) change.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +9,7 @@ HAL    := $(VENV)/bin/hal
 
 .PHONY: demo test bench clean
 
-$(VENV)/.installed: pyproject.toml setup.py
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard hal/core/native/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -qq --upgrade pip
 	@# Set-up shows progress, not pages: -qq hides pip's notes (errors still show), and

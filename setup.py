@@ -10,10 +10,12 @@ from setuptools import Extension, find_packages, setup
 
 ROOT = Path(__file__).parent
 
-# The native instruction counter (hal/core/native/counter.c) is loaded with
+# The native instruction counter (hal/core/native/counter.c), with the TLB fill
+# callback (tlbfill.c, for hal/core/datatlb.py), is loaded with
 # ctypes, not imported; optional=True lets installation go on without a C
 # compiler, and hal/core/counting.py then falls back to the pure-Python counter.
-COUNTER = Extension("hal.core._counter", sources=["hal/core/native/counter.c"],
+COUNTER = Extension("hal.core._counter",
+                    sources=["hal/core/native/counter.c", "hal/core/native/tlbfill.c"],
                     extra_compile_args=["-O2"], optional=True)
 
 

@@ -14,7 +14,7 @@ import enum
 from typing import Callable, NamedTuple
 
 from ..errors import LoadError
-from . import faults, fptraps, interrupt, platform, services
+from . import datatlb, faults, fptraps, interrupt, platform, services
 from .codeguard import CodeGuard
 from .console import Console, ConsoleFull
 from .counting import LIMIT, NO_END, SLICE, make_counter
@@ -86,6 +86,8 @@ class Machine:
         self._args = tuple(b.reg(r) for r in b.regs.args)
 
         self.uc = uc = new_engine(b, memory.size)
+        if image.personality is None:        # fixed memory: stores at full speed
+            datatlb.use_data_tlb(uc)
         # The operating system a program was built for, served above the HAL
         # (hal/core/personality.py); None for a HAL guest.
         self.os: Personality | None = image.personality(self) if image.personality else None
@@ -128,7 +130,11 @@ class Machine:
         if self.max_instructions is not None:
             self.counter.limit = self.max_instructions
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
-        uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
+        if self.os is None:       # not on writable RAM, where Unicorn's hooks slow stores
+            for begin, end in datatlb.unwatched_ranges(uc):
+                uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access, None, begin, end)
+        else:
+            uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
         self._device_fault: tuple[str, int | None, int | None] | None = None
         self._raise_after: BaseException | None = None    # see stop_with()
         self.platform = platform.attach(self)      # the devices (UART, timer)
@@ -184,7 +190,7 @@ class Machine:
             if self._device_fault is not None:
                 return self._report_device_fault()
             self._uncount_rest_of_block()
-            self._set_fault(faults.uc_error_reason(err), self._bad_access)
+            self._set_fault(faults.uc_error_reason(err), self._fault_address(err))
             return Stop.FAULTED
         if self._device_fault is not None:
             return self._report_device_fault()
@@ -306,6 +312,19 @@ class Machine:
         self._halt(Stop.BLOCKED)
 
     # -- Unicorn hooks -----------------------------------------------------------
+    def _fault_address(self, err: int) -> int | None:
+        """The address a bad access named, or for a fetch from writable RAM,
+        which no hook watches (datatlb.py says why), where the PC says it went."""
+        from unicorn import UC_ERR_FETCH_PROT
+        if self._bad_access is None and err == UC_ERR_FETCH_PROT and self.os is None:
+            return datatlb.fetch_fault_address(self.pc, self._executable)
+        return self._bad_access
+
+    def _executable(self, address: int) -> bool:
+        from unicorn import UC_PROT_EXEC
+        return any(begin <= address <= end and perms & UC_PROT_EXEC
+                   for begin, end, perms in self.uc.mem_regions())
+
     def _on_bad_access(self, uc, access, address, size, value, _data):
         self._bad_access = address
         return False

@@ -35,6 +35,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from ..core import datatlb
 from ..core.machine import Machine, Stop
 
 
@@ -158,6 +159,7 @@ class Hooks:
             types |= UC_HOOK_MEM_READ if t == "read" else UC_HOOK_MEM_WRITE
         handle = self.uc.hook_add(types, self._on_access, kind,
                                   begin=max(0, start - _REACH), end=start + length - 1)
+        datatlb.watch_added(self.uc)
         self._watches.append(Watch(kind, start, length, handle))
 
     def remove_watch(self, kind: str, start: int, length: int) -> bool:
