@@ -58,18 +58,23 @@ TARGETS = {"run": (0.95, "`hal run` at least 0.95 of raw"),
            "sched": (0.85, "scheduler at least 0.85 of raw")}
 
 
-def raw(image, empty_hook: bool = False) -> tuple[float, None]:
+def raw(image, empty_hook: bool = False, data_tlb: bool = False) -> tuple[float, None]:
     """The ceiling: the guest on a bare Unicorn (same memory map and
     protections, no counting), stopping at hal_exit.  With `empty_hook`, the
     floor instead: the same plus a C block hook that does nothing, which is
-    what any block hook costs before it counts anything."""
+    what any block hook costs before it counts anything.  With `data_tlb`,
+    Unicorn in the TLB mode a halemu machine uses (hal/core/datatlb.py), not
+    its default: the like-for-like ceiling, for what counting itself costs."""
     from unicorn import UC_HOOK_INTR, UC_PROT_READ, UC_PROT_WRITE
 
+    from hal.core import datatlb
     from hal.core.engine import new_engine
     from hal.core.machine import _protect
     b = image.backend
     mm = MemoryMap()
     uc = new_engine(b, mm.size)              # the same translation buffer as a halemu machine
+    if data_tlb:
+        datatlb.use_data_tlb(uc)
     uc.mem_map(mm.ram_base, mm.size, UC_PROT_READ | UC_PROT_WRITE)
     for s in image.segments:
         uc.mem_write(s.vaddr, s.data)
@@ -89,13 +94,24 @@ def raw_floor(image) -> tuple[float, None]:
     return raw(image, empty_hook=True)
 
 
-def ceilings(image):
+def tlb_raw(image) -> tuple[float, None]:
+    """raw() in halemu's TLB mode."""
+    return raw(image, data_tlb=True)
+
+
+def tlb_floor(image) -> tuple[float, None]:
+    """raw_floor() in halemu's TLB mode."""
+    return raw(image, empty_hook=True, data_tlb=True)
+
+
+def ceilings(image, data_tlb: bool = False):
     """The raw and floor measurements for `image`, each giving (seconds, None):
-    bare Unicorn for a HAL guest; for a C library program, which bare Unicorn
-    cannot run (it serves no system calls), a halemu machine without counting
-    (bench/libc.py's raw)."""
+    bare Unicorn for a HAL guest (in halemu's TLB mode with `data_tlb`); for
+    a C library program, which bare Unicorn cannot run (it serves no system
+    calls), a halemu machine without counting (bench/libc.py's raw), which is
+    in halemu's TLB mode whatever `data_tlb` says."""
     if image.abi == "hal":
-        return raw, raw_floor
+        return (tlb_raw, tlb_floor) if data_tlb else (raw, raw_floor)
     import libc
     return (lambda i: (libc.raw(i), None)), (lambda i: (libc.raw(i, True), None))
 
@@ -134,9 +150,13 @@ def floating_point(rounds: int, verdicts: list) -> None:
     `hal run` against raw Unicorn on 20,000 steps (30 to 40 million
     instructions) so that first-time block decoding does not weigh.  The
     target is issue 12's: at least 0.95 of raw, or the empty-block-hook floor
-    (raw with a C block hook that does nothing) where that is lower.  Both
-    are medians over 4 x rounds ABBA pairs of adjacent runs (measuring.paired;
-    bench/paired.py takes as many pairs as asked, for a narrower interval)."""
+    (raw with a C block hook that does nothing) where that is lower.  It is
+    judged against raw* (Unicorn in the TLB mode halemu uses), as the raw
+    baseline has halemu's memory map and protections too: a baseline with a
+    handicap halemu does not have would flatter the ratio.  Against Unicorn
+    as it comes (raw), `hal run` is faster than 1.0.  All are medians over
+    4 x rounds ABBA pairs of adjacent runs (measuring.paired; bench/paired.py
+    takes as many pairs as asked, for a narrower interval)."""
     source = HERE.parent / "guests" / "nbody.c"
     counts = {b.name: run(loader.load(build.build(source, b)))[1] for b in registry.backends()}
     images = {b.name: loader.load(build.build(source, b, ("STEPS=20000",)))
@@ -144,20 +164,28 @@ def floating_point(rounds: int, verdicts: list) -> None:
     pairs = 4 * rounds
     ratios = {isa: paired(run, img, raw, pairs) for isa, img in images.items()}
     floors = {isa: paired(raw_floor, img, raw, pairs) for isa, img in images.items()}
+    alike = {isa: paired(run, img, tlb_raw, pairs) for isa, img in images.items()}
+    alike_floors = {isa: paired(tlb_floor, img, tlb_raw, pairs) for isa, img in images.items()}
     print(f"\nfloating point: guests/nbody.c; {pairs} ABBA pairs against raw for each; "
           f"median ratios to raw, with a 95% bootstrap interval (floor: raw with an "
-          f"empty C block hook)")
-    print(f"{'ISA':6} {'retired':>11} {'vs x86':>7} {'run/raw':>8} {'interval':>13} {'floor':>6}")
+          f"empty C block hook).  raw is Unicorn as it comes; raw* is Unicorn in the TLB "
+          f"mode halemu uses (hal/core/datatlb.py), which alone makes it faster: run/raw* "
+          f"is what counting and the HAL cost")
+    print(f"{'ISA':6} {'retired':>11} {'vs x86':>7} {'run/raw':>8} {'interval':>13} {'floor':>6}"
+          f" {'run/raw*':>9} {'interval':>13} {'floor*':>6}")
     x86 = counts["x86"]
     for isa, n in counts.items():
         ratio, floor_ratio = statistics.median(ratios[isa]), statistics.median(floors[isa])
         low, high = median_interval(ratios[isa])
+        like, like_low_high = statistics.median(alike[isa]), median_interval(alike[isa])
         print(f"{isa:6} {n:>11,} {n / x86:>6.2f}x {ratio:>8.3f} {low:>6.3f}-{high:.3f} "
-              f"{floor_ratio:>6.3f}")
+              f"{floor_ratio:>6.3f} {like:>9.3f} {like_low_high[0]:>6.3f}-{like_low_high[1]:.3f} "
+              f"{statistics.median(alike_floors[isa]):>6.3f}")
         verdicts.append((f"{isa} nbody retired within 3x of x86's", f"{n / x86:.2f}x",
                          n <= 3 * x86))
-        verdicts.append((f"{isa} `hal run` on nbody at least 0.95 of raw (or the floor)",
-                         f"{ratio:.3f} (floor {floor_ratio:.3f})", ratio >= min(0.95, floor_ratio)))
+        like_floor = statistics.median(alike_floors[isa])
+        verdicts.append((f"{isa} `hal run` on nbody at least 0.95 of raw* (or the floor*)",
+                         f"{like:.3f} (floor* {like_floor:.3f})", like >= min(0.95, like_floor)))
 
 
 def wall(cmd: list[str], env=None) -> float:

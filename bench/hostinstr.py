@@ -8,7 +8,8 @@ the next.  This counts instead the host instructions executed inside
 Unicorn's emulation loop (valgrind's callgrind, collecting only inside
 vm_start, so neither Python's start-up nor loading counts), for the three
 measurements of bench.py: raw Unicorn, raw with an empty C block hook (the
-floor), and `hal run`.  The counts repeat to within a few hundred thousand
+floor), and `hal run`; and raw and floor again in the TLB mode halemu uses
+(raw*, floor*: hal/core/datatlb.py), the like-for-like ceiling.  The counts repeat to within a few hundred thousand
 instructions; their ratios are what the time ratios would be if every host
 instruction cost the same, which they do not quite (a hook's call costs more
 time than its instruction count suggests), so this is a cross-check of where
@@ -29,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-KINDS = ("raw", "floor", "run")
+KINDS = ("raw", "floor", "run", "raw*", "floor*")
 
 
 def child(isa: str, kind: str, source: str, defines: tuple[str, ...]) -> None:
@@ -39,7 +40,9 @@ def child(isa: str, kind: str, source: str, defines: tuple[str, ...]) -> None:
     from hal.toolchain import build, programs
     image = programs.load(build.build(source, registry.get(isa), defines))
     raw, floor = bench.ceilings(image)
-    {"raw": raw, "floor": floor, "run": bench.run}[kind](image)
+    tlb_raw, tlb_floor = bench.ceilings(image, data_tlb=True)
+    {"raw": raw, "floor": floor, "run": bench.run, "raw*": tlb_raw,
+     "floor*": tlb_floor}[kind](image)
 
 
 def count(isa: str, kind: str, source: str, defines: tuple[str, ...]) -> int:
@@ -75,11 +78,14 @@ def main() -> None:
     source, defines = guest_source(args.guest, args.steps)
     isas = [b.name for b in registry.backends()] if args.isa == "all" else args.isa.split(",")
     print(f"{Path(source).name} {' '.join(defines)}: host instructions inside Unicorn (callgrind)")
-    print(f"{'ISA':6} {'raw':>14} {'floor':>14} {'run':>14} {'run/raw':>8} {'floor/raw':>9}")
+    print(f"{'ISA':6} {'raw':>14} {'floor':>14} {'run':>14} {'run/raw':>8} {'floor/raw':>9} "
+          f"{'raw*':>14} {'floor*':>14} {'run/raw*':>9} {'floor*/raw*':>11}")
     for isa in isas:
         n = {kind: count(isa, kind, source, defines) for kind in KINDS}
         print(f"{isa:6} {n['raw']:>14,} {n['floor']:>14,} {n['run']:>14,} "
-              f"{n['raw'] / n['run']:>8.3f} {n['raw'] / n['floor']:>9.3f}", flush=True)
+              f"{n['raw'] / n['run']:>8.3f} {n['raw'] / n['floor']:>9.3f} "
+              f"{n['raw*']:>14,} {n['floor*']:>14,} {n['raw*'] / n['run']:>9.3f} "
+              f"{n['raw*'] / n['floor*']:>11.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 timed in many ABBA pairs of adjacent runs, with a 95% bootstrap interval.
 
     python bench/paired.py [--isa x86] [--guest nbody] [--steps 20000]
-                           [--pairs 400] [--against raw|floor]
+                           [--pairs 400] [--against raw|floor] [--tlb default|data]
 
 bench.py's tables take a few dozen pairs so that `make bench` stays short;
 on this shared machine that leaves an interval of several per cent.  This
@@ -32,6 +32,9 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=400)
     ap.add_argument("--against", choices=("raw", "floor"), default="raw",
                     help="time `hal run` (raw) or the empty-hook floor (floor) against raw")
+    ap.add_argument("--tlb", choices=("default", "data"), default=None,
+                    help="raw in Unicorn's default TLB mode (a HAL guest's default), or in "
+                         "halemu's (data; always, for a C library program)")
     args = ap.parse_args()
     import bench
     from measuring import guest_source, median_interval, paired
@@ -45,11 +48,17 @@ def main() -> None:
         image = programs.load(build.build(source, backend, defines))
     except HalError as e:
         raise SystemExit(f"paired: {e}") from None
-    raw, floor = bench.ceilings(image)
+    if image.abi != "hal":
+        if args.tlb == "default":
+            raise SystemExit("paired: --tlb default is for HAL guests: a C library program's "
+                             "raw is a halemu machine without counting, in halemu's TLB mode")
+        args.tlb = "data"
+    raw, floor = bench.ceilings(image, data_tlb=args.tlb == "data")
     ratios = paired(bench.run if args.against == "raw" else floor, image, raw, args.pairs)
     low, high = median_interval(ratios)
     what = "`hal run`" if args.against == "raw" else "empty-hook floor"
-    print(f"{' '.join((Path(source).name, *defines))} on {args.isa}: {what} against raw, "
+    against = "raw in halemu's TLB mode" if args.tlb == "data" else "raw"
+    print(f"{' '.join((Path(source).name, *defines))} on {args.isa}: {what} against {against}, "
           f"{args.pairs} ABBA pairs: median {statistics.median(ratios):.4f} "
           f"(95% interval {low:.4f} to {high:.4f})")
 

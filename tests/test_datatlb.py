@@ -3,7 +3,7 @@ and nothing a hook or a fault report relied on is lost by it."""
 from __future__ import annotations
 
 import pytest
-from conftest import ISAS, image
+from conftest import ISAS, LIBC_TESTS, c_program, image
 from hypothesis import given
 from hypothesis import strategies as st
 from unicorn import UC_HOOK_MEM_WRITE, UC_PROT_READ, UC_PROT_WRITE
@@ -99,3 +99,14 @@ def test_without_the_native_library_python_fills_the_tlb_alike(isa, monkeypatch)
     python = runner.run(image("hello", isa))
     assert (python.output, python.retired) == (native.output, native.retired)
     test_jumping_into_data_names_the_address(isa)
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("how, reason", [("protect", "write to read-only memory"),
+                                         ("unmap", "write to unmapped memory")])
+def test_a_page_stored_to_then_protected_or_unmapped_faults_at_the_next_store(isa, how, reason):
+    """A C library program's stores clear its page's TLB entry for the fast
+    path; mprotect or munmap must take that back (BadAccessHooks.refresh)."""
+    r = runner.run(c_program(LIBC_TESTS / "protect_after_store.c", isa, args=(how,)))
+    assert r.output == (b"page[5] = 5\n" if how == "protect" else b"page[5] = -1\n")
+    assert (r.fault.reason, r.fault.address) == (reason, 0x5000_0007)

@@ -10,7 +10,7 @@ of raw nbody's host instructions went there: two look-ups of the memory
 region per store, and the check for translated code.
 
 In Unicorn's virtual TLB mode (UC_TLB_VIRTUAL) a callback fills each entry
-instead of the CPU's MMU.  HAL guests run with addresses as they are, so the
+instead of the CPU's MMU.  halemu runs guests without paging, so the
 callback maps each page to itself, readable and writable, and executable only
 when the access that missed was a fetch.  A data page's entry then says "not
 executable", Unicorn clears its mark after the first store, and later stores
@@ -29,9 +29,14 @@ the jump's target (fetch_fault_address).
 
 A debugger that adds a watchpoint (a read or write hook) must flush the
 translated code (watch_added): code translated before the hook existed
-stores through the fast path and would never call it.  C library programs
-keep the default mode: their address space changes as they run, and the
-hook's ranges with it.
+stores through the fast path and would never call it.
+
+A C library program's address space changes as it runs (brk, mmap, munmap,
+mprotect): after each change the hook's ranges are drawn again
+(BadAccessHooks.refresh).  No TLB entry cleared for fast stores outlives the
+rights it was cleared under: Unicorn flushes the TLB itself when memory is
+mapped, unmapped or protected (tests/test_datatlb.py stores to a page, takes
+the right away, and stores again).
 """
 from __future__ import annotations
 
@@ -81,6 +86,24 @@ def unwatched_ranges(uc) -> list[tuple[int, int]]:
     if at <= WHOLE:
         ranges.append((at, WHOLE))
     return ranges
+
+
+class BadAccessHooks:
+    """The machine's hook for bad accesses (UC_HOOK_MEM_INVALID), over every
+    address but writable memory's."""
+
+    def __init__(self, uc, callback):
+        self.uc, self.callback = uc, callback
+        self.handles: list[int] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Draw the ranges again for memory as now mapped."""
+        from unicorn import UC_HOOK_MEM_INVALID
+        for handle in self.handles:
+            self.uc.hook_del(handle)
+        self.handles = [self.uc.hook_add(UC_HOOK_MEM_INVALID, self.callback, None, begin, end)
+                        for begin, end in unwatched_ranges(self.uc)]
 
 
 def fetch_fault_address(pc: int, executable) -> int:

@@ -53,7 +53,7 @@ class Machine:
                  max_instructions: int | None = None, native: bool | None = None):
         """max_instructions: the most instructions the guest may retire; None
         for DEFAULT_MAX_INSTRUCTIONS, 0 for no limit at all."""
-        from unicorn import UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UcError
+        from unicorn import UC_HOOK_INTR, UcError
 
         if image.abi != "hal" and image.personality is None:
             raise LoadError(f"{image.path}: a {image.abi} program: its system calls need a "
@@ -86,8 +86,8 @@ class Machine:
         self._args = tuple(b.reg(r) for r in b.regs.args)
 
         self.uc = uc = new_engine(b, memory.size)
-        if image.personality is None:        # fixed memory: stores at full speed
-            datatlb.use_data_tlb(uc)
+        datatlb.use_data_tlb(uc)             # guest stores at full speed
+        self._bad_access_hooks: datatlb.BadAccessHooks | None = None    # once mapped
         # The operating system a program was built for, served above the HAL
         # (hal/core/personality.py); None for a HAL guest.
         self.os: Personality | None = image.personality(self) if image.personality else None
@@ -130,11 +130,8 @@ class Machine:
         if self.max_instructions is not None:
             self.counter.limit = self.max_instructions
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
-        if self.os is None:       # not on writable RAM, where Unicorn's hooks slow stores
-            for begin, end in datatlb.unwatched_ranges(uc):
-                uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access, None, begin, end)
-        else:
-            uc.hook_add(UC_HOOK_MEM_INVALID, self._on_bad_access)
+        # not on writable memory, where any memory hook slows stores (datatlb.py)
+        self._bad_access_hooks = datatlb.BadAccessHooks(uc, self._on_bad_access)
         self._device_fault: tuple[str, int | None, int | None] | None = None
         self._raise_after: BaseException | None = None    # see stop_with()
         self.platform = platform.attach(self)      # the devices (UART, timer)
@@ -312,11 +309,16 @@ class Machine:
         self._halt(Stop.BLOCKED)
 
     # -- Unicorn hooks -----------------------------------------------------------
+    def memory_changed(self) -> None:
+        """A personality mapped, unmapped or protected memory."""
+        if self._bad_access_hooks is not None:
+            self._bad_access_hooks.refresh()
+
     def _fault_address(self, err: int) -> int | None:
         """The address a bad access named, or for a fetch from writable RAM,
         which no hook watches (datatlb.py says why), where the PC says it went."""
         from unicorn import UC_ERR_FETCH_PROT
-        if self._bad_access is None and err == UC_ERR_FETCH_PROT and self.os is None:
+        if self._bad_access is None and err == UC_ERR_FETCH_PROT:
             return datatlb.fetch_fault_address(self.pc, self._executable)
         return self._bad_access
 

@@ -46,6 +46,7 @@ class Posix:
         self.abi = abis.for_backend(self.backend)
         self.argv = argv or (machine.image.name,)
         self.space = AddressSpace(self.uc, machine.image, machine.memory.size)
+        self.space.changed = machine.memory_changed
         self.files = FileTable(files or {})
         self.random = random_module.Random(SEED)
         self.counts: dict[int, int] = {}

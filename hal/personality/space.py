@@ -36,6 +36,8 @@ NULL, as under a ulimit.  The stack is an eighth of the limit, at most
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..core.loader import Image
 from ..core.memmap import IO_WINDOW, PAGE, RAM_BASE, STOP_ADDRESS
 from ..errors import LoadError
@@ -75,6 +77,9 @@ class AddressSpace:
     def __init__(self, uc, image: Image, limit: int):
         self.uc, self.image, self.limit = uc, image, limit
         self.pages: dict[int, int] = {}            # page address -> R|W|X
+        # called after every change to the mapping: the machine then draws
+        # its bad-access hook again (hal/core/datatlb.py)
+        self.changed: Callable[[], None] = lambda: None
         self.stack_size = min(MAX_STACK, page_down(limit // 8))
         self.stack_bottom = STACK_TOP - self.stack_size
         end = max(s.vaddr + s.memsz for s in image.segments)
@@ -114,6 +119,7 @@ class AddressSpace:
         the program, outside the limit, never handed out."""
         from unicorn import UC_PROT_READ
         self.uc.mem_map(address, page_up(size), UC_PROT_READ)
+        self.changed()
 
     # -- what the program may ask for -------------------------------------------------------
     def set_brk(self, address: int) -> int:
@@ -160,6 +166,8 @@ class AddressSpace:
             self.uc.mem_unmap(start, end - start)
         for p in gone:
             del self.pages[p]
+        if gone:
+            self.changed()
         return None
 
     def protect(self, address: int, length: int, rights: int) -> str | None:
@@ -179,6 +187,7 @@ class AddressSpace:
             self.uc.mem_protect(start, end - start, _uc_rights(rights))
         for p in span:
             self.pages[p] = rights
+        self.changed()
         return None
 
     def remap(self, address: int, old: int, new: int, may_move: bool) -> int | str:
@@ -259,6 +268,7 @@ class AddressSpace:
             for start, end in _runs([p for p, v in rights.items() if v == r]):
                 self.uc.mem_map(start, end - start, uc_rights)
         self.pages.update(rights)
+        self.changed()
 
 
 def _runs(pages: list[int]) -> list[tuple[int, int]]:
