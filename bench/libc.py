@@ -97,8 +97,8 @@ def setup_time() -> float:
 
 def report(rounds: int, run, sdk_raw, timed, wall, verdicts: list, with_setup: bool) -> None:
     """Measure and print the C library's numbers; add their targets to `verdicts`.
-    run, sdk_raw (bare Unicorn, for a HAL guest), timed and wall are bench.py's
-    own measurements."""
+    run, sdk_raw (bare Unicorn in halemu's TLB mode, raw*, for a HAL guest),
+    timed and wall are bench.py's own measurements."""
     from hal.core import loader, registry
     from hal.toolchain import build, guests, programs
     from measuring import bracketed      # bench/ is on the path
@@ -123,7 +123,8 @@ def report(rounds: int, run, sdk_raw, timed, wall, verdicts: list, with_setup: b
     for name in images:
         print(f"  {name:13} `hal run` / raw {ratio[name]:.3f}; "
               f"empty block hook / raw {floor[name]:.3f}")
-    print(f"  (fib27.c against bare Unicorn, as in the table above: {statistics.median(bare):.3f})")
+    print(f"  (fib27.c against bare Unicorn, raw* as in the table above: "
+          f"{statistics.median(bare):.3f})")
     libc_ratio, sdk_ratio = ratio["fib27_libc.c"], ratio["fib27.c"]
     verdicts.append(("x86 C library program's ratio to raw within 0.02 of a HAL guest's",
                      f"{libc_ratio:.3f} vs {sdk_ratio:.3f}", libc_ratio >= sdk_ratio - 0.02))

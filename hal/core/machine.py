@@ -86,7 +86,7 @@ class Machine:
         self._args = tuple(b.reg(r) for r in b.regs.args)
 
         self.uc = uc = new_engine(b, memory.size)
-        datatlb.use_data_tlb(uc)             # guest stores at full speed
+        datatlb.use_data_tlb(uc, b)          # guest stores at full speed
         self._bad_access_hooks: datatlb.BadAccessHooks | None = None    # once mapped
         # The operating system a program was built for, served above the HAL
         # (hal/core/personality.py); None for a HAL guest.
