@@ -180,7 +180,7 @@ class NativeCounter:
         self._resolve = _RESOLVE(lambda a, s: self.sizer.count(uc, a, s))
         stop = ctypes.cast(uclib.uc_emu_stop, ctypes.c_void_p)
         self._ptr = lib.hal_counter_new(backend.counting_width or 0, stop,
-                                        ctypes.cast(self._resolve, ctypes.c_void_p))
+                                        ctypes.cast(self._resolve, ctypes.c_void_p), uc._uch)
         if not self._ptr:
             raise MemoryError("cannot allocate the instruction counter")
         self._state = ctypes.cast(self._ptr, ctypes.POINTER(_Counter)).contents
@@ -295,7 +295,8 @@ def native_library():
         if path.is_file():
             lib = ctypes.CDLL(str(path))
             lib.hal_counter_new.restype = ctypes.c_void_p
-            lib.hal_counter_new.argtypes = [ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p]
+            lib.hal_counter_new.argtypes = [ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p,
+                                            ctypes.c_void_p]
             lib.hal_counter_free.argtypes = [ctypes.c_void_p]
             lib.hal_counter_map.restype = ctypes.c_int
             lib.hal_counter_map.argtypes = [ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,

@@ -75,6 +75,7 @@ typedef struct {
     int32_t stop;           /* why we stopped the engine: 0 no, 1 slice, 2 limit */
     uint32_t width;         /* fixed instruction width; 0: decode */
     /* private */
+    void *uc;               /* the engine, for the slow path (so the fast path need not keep it) */
     emu_stop_fn emu_stop;
     resolve_fn resolve;
     uint64_t align_mask;    /* offsets that are not multiples of the alignment go to the table */
@@ -120,7 +121,7 @@ static int grow(hal_counter *c)
     return 0;
 }
 
-hal_counter *hal_counter_new(uint32_t width, void *emu_stop, void *resolve)
+hal_counter *hal_counter_new(uint32_t width, void *emu_stop, void *resolve, void *uc)
 {
     hal_counter *c = calloc(1, sizeof *c);
     if (!c)
@@ -135,6 +136,7 @@ hal_counter *hal_counter_new(uint32_t width, void *emu_stop, void *resolve)
     c->slice_end = c->limit = c->guard = UINT64_MAX;
     c->emu_stop = (emu_stop_fn)emu_stop;
     c->resolve = (resolve_fn)resolve;
+    c->uc = uc;
     return c;
 }
 
@@ -263,10 +265,9 @@ static uint64_t address_of(const hal_counter *c, const hal_slot *b)
 
 /* Everything but the common case: a block not yet in the direct map, outside
  * it, or near the end of the slice or the limit. */
-static __attribute__((noinline)) void count_slow(void *uc, uint64_t address, uint32_t size,
-                                                 void *user_data)
+static __attribute__((noinline)) void count_slow(hal_counter *c, uint64_t address, uint32_t size)
 {
-    hal_counter *c = user_data;
+    void *uc = c->uc;
     uint64_t offset = address - c->base;
     hal_slot *b;
     if (offset < c->span && !(offset & c->align_mask)) {
@@ -295,26 +296,29 @@ static __attribute__((noinline)) void count_slow(void *uc, uint64_t address, uin
 
 /* The UC_HOOK_BLOCK callbacks: user_data is the hal_counter.  The common case
  * (a known block in the direct map, well inside the slice) is a leaf function
- * of a dozen instructions; anything else is count_slow's, reached by a tail
- * jump.  There is one per
- * instruction alignment, the shift a constant, because at some 20 ns a block
- * on x86 even a variable shift shows in the benchmark. */
+ * of 17 to 19 host instructions; anything else is count_slow's, reached by a
+ * tail jump.  There is one per instruction alignment, the shift a constant,
+ * because at some 20 ns a block on x86 even a variable shift shows in the
+ * benchmark.  An aligned offset becomes the slot's byte offset in one shift
+ * (slots are 16 bytes), and count_slow finds the engine in the counter, so
+ * the fast path keeps no register for it. */
 #define COUNT_BLOCK(NAME, SHIFT)                                                        \
     void NAME(void *uc, uint64_t address, uint32_t size, void *user_data)               \
     {                                                                                   \
+        (void)uc;                                                                       \
         hal_counter *c = user_data;                                                     \
         uint64_t offset = address - c->base;                                            \
         if (__builtin_expect(offset < c->span && !(offset & ((1u << SHIFT) - 1)), 1)) { \
-            hal_slot *b = &c->direct[offset >> SHIFT];                                   \
+            hal_slot *b = (hal_slot *)((char *)c->direct + (offset << (4 - SHIFT)));    \
             uint64_t after = c->retired + b->n;                                         \
-            if (__builtin_expect(b->key == KEY(size) && after <= c->guard, 1)) {                  \
+            if (__builtin_expect(b->key == KEY(size) && after <= c->guard, 1)) {        \
                 b->execs++;                                                             \
                 c->retired = after;                                                     \
                 c->last = b;                                                            \
                 return;                                                                 \
             }                                                                           \
         }                                                                               \
-        count_slow(uc, address, size, user_data);   /* same arguments: a plain jump */   \
+        count_slow(c, address, size);                                                   \
     }
 
 COUNT_BLOCK(hal_count_block_1, 0)
