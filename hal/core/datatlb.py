@@ -14,8 +14,9 @@ instead of the CPU's MMU.  halemu runs guests without paging, so the
 callback maps each page to itself, readable and writable, and executable only
 when the access that missed was a fetch.  A data page's entry then says "not
 executable", Unicorn clears its mark after the first store, and later stores
-take the fast path: nbody runs about 1.5 times as fast on x86 and 1.3 to
-1.4 times on PowerPC and the Alpha-like core (README, "Performance").
+take the fast path: bare Unicorn runs nbody 1.5 to 1.6 times as fast on
+x86 and about 1.4 times on PowerPC and the Alpha-like core (README,
+"Performance").
 Nothing about permissions changes: Unicorn still
 checks each memory region's own read, write and execute permissions on the
 slow path, and a page's first store, every fetch from a new page, and every
