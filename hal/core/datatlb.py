@@ -62,14 +62,13 @@ from .memmap import PAGE
 WHOLE = (1 << 64) - 1
 
 
-def use_data_tlb(uc, backend: Backend) -> bool:
+def use_data_tlb(uc, backend: Backend) -> None:
     """Put a fresh engine in virtual TLB mode, each page mapped to itself: by
     the C callback (native/tlbfill.c) where the native library was built, a
     few microseconds a miss faster, else by the same rule in Python.  Not on
-    an ISA with delay slots (see the module's docstring); returns whether it
-    did."""
+    an ISA with delay slots (see the module's docstring)."""
     if backend.delay_slots:
-        return False
+        return
     from unicorn import UC_HOOK_TLB_FILL, UC_MEM_FETCH, UC_TLB_VIRTUAL
     from unicorn.unicorn_py3.unicorn import uclib
     uc.ctl_set_tlb_mode(UC_TLB_VIRTUAL)
@@ -81,14 +80,13 @@ def use_data_tlb(uc, backend: Backend) -> bool:
                                 ctypes.c_uint64(1), ctypes.c_uint64(0))
         if err:
             raise RuntimeError(f"uc_hook_add failed ({err})")
-        return True
+        return
 
     def fill(_uc, address, access, entry, _data) -> bool:
         entry.paddr = address
         entry.perms = 7 if access == UC_MEM_FETCH else 3      # R|W|X, or R|W
         return True
     uc.hook_add(UC_HOOK_TLB_FILL, fill)
-    return True
 
 
 def unwatched_ranges(uc) -> list[tuple[int, int]]:

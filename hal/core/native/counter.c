@@ -53,6 +53,7 @@ typedef struct {
     uint32_t key;           /* KEY(size); 0: an empty slot */
     uint32_t n;             /* instructions in the block */
 } hal_slot;
+_Static_assert(sizeof(hal_slot) == 16, "COUNT_BLOCK turns an offset into a slot with a shift");
 
 /* A hash-table entry: a slot (first, so a slot pointer into the table is one
  * to its entry) and the block's address. */

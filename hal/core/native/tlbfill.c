@@ -1,7 +1,7 @@
 /* tlbfill.c: the TLB fill callback for hal/core/datatlb.py, in C.
  *
  * Unicorn calls it (UC_HOOK_TLB_FILL, in UC_TLB_VIRTUAL mode) whenever a
- * guest access misses the TLB.  HAL guests use addresses as they are, so each
+ * guest access misses the TLB.  halemu runs guests without paging, so each
  * page maps to itself: readable and writable, and executable only when the
  * access that missed is a fetch, so that a data page's entry says "not
  * executable" and Unicorn lets later stores to it take the fast path
