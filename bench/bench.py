@@ -121,7 +121,8 @@ def ceilings(image, data_tlb: bool = False):
 
 
 def run(image, native=True):
-    m = Machine(image, native=native, max_instructions=0)
+    """`hal run`: a machine counting totals only, as runner.run makes it."""
+    m = Machine(image, native=native, max_instructions=0, block_counts=False)
     t = time.perf_counter()
     while m.run() is Stop.BLOCKED:
         m.complete()

@@ -12,6 +12,13 @@ kept.  Two counters follow these rules:
                  when the C library is not built (no compiler) or when
                  HALEMU_NATIVE=0.
 
+Both keep each block's executions, which the instruction mix and the
+profile weigh (hal/inspection/blocks.py), unless made with
+block_counts=False: then only the total is kept, and on an ISA of fixed
+width the C hook adds size / width without looking the block up (about half
+the host instructions a block).  A plain run, whose machine nobody inspects
+afterwards, counts that way (hal/core/runner.py).
+
 Every block counts at least one instruction: a guest can never loop without
 its count moving (a hostile guest could otherwise spin in blocks the counting
 rule sees as empty, out of reach of the instruction limit).
@@ -101,13 +108,23 @@ class BlockSizer:
         return starts
 
 
+class BlocksNotKept(RuntimeError):
+    """blocks() of a counter made with block_counts=False."""
+
+    def __init__(self):
+        super().__init__("this machine counted totals only (block_counts=False): "
+                         "make it with block_counts=True to weigh its blocks")
+
+
 class PythonCounter:
     """The counting rules in a Python block hook."""
     native = False
 
-    def __init__(self, backend: Backend, uc):
+    def __init__(self, backend: Backend, uc, block_counts: bool = True):
         from unicorn import UC_HOOK_BLOCK
         self.sizer = BlockSizer(backend)
+        self.block_counts = block_counts    # the same work either way: only blocks() differs
+        self.by_size = False
         self.retired = 0
         self.slice_end = NO_END
         self.limit = NO_END
@@ -144,6 +161,8 @@ class PythonCounter:
 
     def blocks(self) -> list[tuple[int, int, int, int]]:
         """(address, size, instructions, executions) of every block that ran."""
+        if not self.block_counts:
+            raise BlocksNotKept()
         return sorted((a, s, n, e) for (a, s), (n, e) in self._execs.items() if e)
 
     def close(self) -> None:
@@ -155,7 +174,10 @@ class _Counter(ctypes.Structure):
     _fields_ = [("retired", ctypes.c_uint64), ("guard", ctypes.c_uint64),
                 ("last", ctypes.c_void_p), ("base", ctypes.c_uint64), ("span", ctypes.c_uint64),
                 ("direct", ctypes.c_void_p), ("slice_end", ctypes.c_uint64),
-                ("limit", ctypes.c_uint64), ("stop", ctypes.c_int32), ("width", ctypes.c_uint32)]
+                ("limit", ctypes.c_uint64), ("stop", ctypes.c_int32), ("width", ctypes.c_uint32),
+                ("last_address", ctypes.c_uint64), ("last_size", ctypes.c_uint32)]
+
+_NO_BLOCK = (1 << 32) - 1       # last_size when the totals hook has counted no block
 
 
 _RESOLVE = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_uint64, ctypes.c_uint32)
@@ -170,7 +192,8 @@ class NativeCounter:
     """The counting rules in C: Unicorn calls hal_count_block directly."""
     native = True
 
-    def __init__(self, backend: Backend, uc, lib, code: tuple[int, int] | None = None):
+    def __init__(self, backend: Backend, uc, lib, code: tuple[int, int] | None = None,
+                 block_counts: bool = True):
         from unicorn import UC_HOOK_BLOCK
         from unicorn.unicorn_py3.unicorn import uclib
         self.sizer = BlockSizer(backend)
@@ -186,12 +209,19 @@ class NativeCounter:
         self._state = ctypes.cast(self._ptr, ctypes.POINTER(_Counter)).contents
         if not backend.counting_width:
             _attach_capstone(lib, self._ptr, backend)
+        # blocks() answers only if asked for; without, where a block's count
+        # is its size / 4, nothing needs to be looked up at all
+        self.block_counts = block_counts
         alignment = backend.alignment if backend.alignment in (1, 2, 4) else 1
-        if code is not None:
-            shift = alignment.bit_length() - 1
-            start, end = code
-            lib.hal_counter_map(self._ptr, start, min(end - start, _DIRECT_MAX << shift), shift)
-        hook = getattr(lib, f"hal_count_block_{alignment}")
+        self.by_size = not block_counts and backend.counting_width == 4
+        if self.by_size:
+            hook = lib.hal_count_total_4
+        else:
+            if code is not None:
+                shift = alignment.bit_length() - 1
+                start, end = code
+                lib.hal_counter_map(self._ptr, start, min(end - start, _DIRECT_MAX << shift), shift)
+            hook = getattr(lib, f"hal_count_block_{alignment}")
         handle = ctypes.c_size_t()
         err = uclib.uc_hook_add(uc._uch, ctypes.byref(handle), UC_HOOK_BLOCK,
                                 ctypes.cast(hook, ctypes.c_void_p),
@@ -222,7 +252,8 @@ class NativeCounter:
         return tuple(out)
 
     def forget_last_block(self) -> None:
-        self._state.last = None
+        s = self._state
+        s.last, s.last_size = None, _NO_BLOCK
 
     def new_block_sources(self) -> tuple[int, int]:
         """How many new variable-width blocks the C counter decoded itself
@@ -236,9 +267,11 @@ class NativeCounter:
         s = self._state
         self._bound(slice_end, s.limit)
         s.stop = 0
-        s.last = None
+        s.last, s.last_size = None, _NO_BLOCK
 
     def blocks(self) -> list[tuple[int, int, int, int]]:
+        if not self.block_counts:
+            raise BlocksNotKept()
         cap = 1 << 10
         while True:
             buf = (ctypes.c_uint64 * (4 * cap))()
@@ -319,13 +352,14 @@ def native_wanted() -> bool:
 
 
 def make_counter(backend: Backend, uc, native: bool | None = None,
-                 code: tuple[int, int] | None = None):
+                 code: tuple[int, int] | None = None, block_counts: bool = True):
     """The fastest counter available (or the one asked for).  `code` is the
     [start, end) range where the guest's blocks start, for the native
-    counter's direct map."""
+    counter's direct map; block_counts=False keeps only the total (see the
+    module's docstring)."""
     if native is None:
         native = native_wanted()
     lib = native_library() if native else None
     if native and lib is not None:
-        return NativeCounter(backend, uc, lib, code)
-    return PythonCounter(backend, uc)
+        return NativeCounter(backend, uc, lib, code, block_counts)
+    return PythonCounter(backend, uc, block_counts)

@@ -50,9 +50,13 @@ class Request(NamedTuple):
 class Machine:
     def __init__(self, image: Image, *, name: str | None = None,
                  memory: MemoryMap | None = None, console: Console | None = None,
-                 max_instructions: int | None = None, native: bool | None = None):
+                 max_instructions: int | None = None, native: bool | None = None,
+                 block_counts: bool = True):
         """max_instructions: the most instructions the guest may retire; None
-        for DEFAULT_MAX_INSTRUCTIONS, 0 for no limit at all."""
+        for DEFAULT_MAX_INSTRUCTIONS, 0 for no limit at all.  block_counts:
+        keep each block's executions, for the instruction mix and the profile
+        (counter.blocks()); False counts the same total, faster on an ISA of
+        fixed width (hal/core/counting.py)."""
         from unicorn import UC_HOOK_INTR, UcError
 
         if image.abi != "hal" and image.personality is None:
@@ -125,7 +129,8 @@ class Machine:
         except BaseException:
             close_engine(uc)
             raise
-        self.counter = make_counter(b, uc, native, code=_code_range(image.entry, code_runs))
+        self.counter = make_counter(b, uc, native, code=_code_range(image.entry, code_runs),
+                                    block_counts=block_counts)
         self._core = FastCore(uc, self._pc)
         if self.max_instructions is not None:
             self.counter.limit = self.max_instructions
