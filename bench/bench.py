@@ -4,18 +4,20 @@
 
 Raw Unicorn (one emu_start, no counting, only the trap hook the guest needs
 to print and exit) is the ceiling: raw*, in the TLB mode halemu uses
-(hal/core/datatlb.py), so that the ratios say what counting and the HAL
-cost; Unicorn as it comes (its default TLB mode, every store on its slow
-path) is measured too, and runs at about two thirds of raw*'s speed.  Each
-round runs every measurement once, interleaved, and ratios are taken within a round, because this machine's
-speed drifts: each ISA's measurements sit between two raw runs, and the
-round's baseline is their mean.  The report gives medians of per-round times
-and ratios.  Every timing starts after a garbage collection, with the
-collector paused, so that one measurement does not pay for another's garbage.
+(hal/core/datatlb.py), so that the ratios say what counting and the HAL cost;
+Unicorn as it comes (its default TLB mode, every store on its slow path) is
+measured too, and runs at about two thirds of raw*'s speed.  Each round runs
+every measurement once, interleaved, and ratios are taken within a round,
+because this machine's speed drifts: each ISA's measurements sit between two
+raw runs, and the round's baseline is their mean.  The report gives medians
+of per-round times and ratios.  Every timing starts after a garbage
+collection, with the collector paused, so that one measurement does not pay
+for another's garbage.
 
   raw*      bare Unicorn, in halemu's TLB mode
   unicorn   bare Unicorn as it comes
-  run       `hal run` alone: exact retired-instruction counting (native counter)
+  run       `hal run` alone: exact retired-instruction counting (native counter,
+            the total only, as `hal run` keeps it)
   python    the same with the pure-Python counter (HALEMU_NATIVE=0)
   sched     4 copies on 2 emulated cores, quantum 10,000 ticks, exact accounting;
             throughput = all guests' instructions / wall time

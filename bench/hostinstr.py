@@ -10,11 +10,12 @@ vm_start, so neither Python's start-up nor loading counts), for the three
 measurements of bench.py: raw Unicorn, raw with an empty C block hook (the
 floor), and `hal run`; and raw and floor again in the TLB mode halemu uses
 (raw*, floor*: hal/core/datatlb.py), the like-for-like ceiling.  The counts
-repeat to within a few hundred thousand instructions; their ratios are what the time ratios would be if every host
-instruction cost the same, which they do not quite (a hook's call costs more
-time than its instruction count suggests), so this is a cross-check of where
-the cost lies, not a replacement for the timed benchmark.  Needs valgrind
-(Debian: `apt-get install valgrind`); about 10 s a measurement at 2,000 steps.
+repeat to within a few hundred thousand instructions; their ratios are what
+the time ratios would be if every host instruction cost the same, which they
+do not quite (a hook's call costs more time than its instruction count
+suggests), so this is a cross-check of where the cost lies, not a replacement
+for the timed benchmark.  Needs valgrind (Debian: `apt-get install
+valgrind`); about 10 s a measurement at 2,000 steps.
 """
 from __future__ import annotations
 

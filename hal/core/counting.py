@@ -267,7 +267,7 @@ class NativeCounter:
         s = self._state
         self._bound(slice_end, s.limit)
         s.stop = 0
-        s.last, s.last_size = None, _NO_BLOCK
+        self.forget_last_block()
 
     def blocks(self) -> list[tuple[int, int, int, int]]:
         if not self.block_counts:

@@ -227,13 +227,18 @@ static uint32_t decode(hal_counter *c, void *uc, uint64_t address, uint32_t size
     return n;
 }
 
+/* A block's instruction count as counted: no block is empty, so the count
+ * always moves (a block of size 0 is one that faults at once). */
+static uint32_t at_least_one(uint32_t n)
+{
+    return n ? n : 1;
+}
+
 static void fill(hal_counter *c, void *uc, hal_slot *b, uint64_t address, uint32_t size)
 {
     b->key = KEY(size);
     b->execs = 0;
-    b->n = c->width ? size / c->width : decode(c, uc, address, size);
-    if (b->n == 0)
-        b->n = 1;                   /* no block is empty: the count always moves */
+    b->n = at_least_one(c->width ? size / c->width : decode(c, uc, address, size));
 }
 
 static void fill_entry(hal_counter *c, void *uc, hal_block *b, uint64_t address, uint32_t size)
@@ -275,6 +280,21 @@ static uint64_t address_of(const hal_counter *c, const hal_slot *b)
     return ((const hal_block *)b)->address;
 }
 
+/* Whether a block of n instructions must not start: the slice has used its
+ * budget, or the block would retire past the limit.  If so the engine is
+ * stopped before it, and `stop` says why. */
+static bool stopped_before(hal_counter *c, void *uc, uint32_t n)
+{
+    if (c->retired >= c->slice_end)
+        c->stop = 1;
+    else if (c->retired + n > c->limit)
+        c->stop = 2;
+    else
+        return false;
+    c->emu_stop(uc);
+    return true;
+}
+
 /* Everything but the common case: a block not yet in the direct map, outside
  * it, or near the end of the slice or the limit. */
 static __attribute__((noinline)) void count_slow(hal_counter *c, uint64_t address, uint32_t size)
@@ -291,16 +311,8 @@ static __attribute__((noinline)) void count_slow(hal_counter *c, uint64_t addres
     } else {
         b = find(c, uc, address, size);
     }
-    if (c->retired >= c->slice_end) {
-        c->stop = 1;
-        c->emu_stop(uc);
+    if (stopped_before(c, uc, b->n))
         return;
-    }
-    if (c->retired + b->n > c->limit) {
-        c->stop = 2;
-        c->emu_stop(uc);
-        return;
-    }
     b->execs++;
     c->retired += b->n;
     c->last = b;
@@ -339,22 +351,14 @@ COUNT_BLOCK(hal_count_block_4, 2)
 
 /* The totals hook's slow path: a block of size 0, or one near the end of the
  * slice or the limit.  Same rules as count_slow, for a block of size / width
- * instructions (at least one); the arguments are the hook's, so the fast
- * path reaches it with a plain jump. */
+ * instructions; the arguments are the hook's, so the fast path reaches it
+ * with a plain jump. */
 static __attribute__((noinline)) void total_slow(void *uc, uint64_t address, uint32_t size,
                                                  hal_counter *c)
 {
-    uint32_t n = size / c->width ? size / c->width : 1;
-    if (c->retired >= c->slice_end) {
-        c->stop = 1;
-        c->emu_stop(uc);
+    uint32_t n = at_least_one(size / c->width);
+    if (stopped_before(c, uc, n))
         return;
-    }
-    if (c->retired + n > c->limit) {
-        c->stop = 2;
-        c->emu_stop(uc);
-        return;
-    }
     c->retired += n;
     c->last_address = address;
     c->last_size = size;
@@ -427,7 +431,7 @@ void hal_counter_last(hal_counter *c, uint64_t *out)
     } else if (c->last_size != NO_BLOCK) {
         out[0] = c->last_address;
         out[1] = c->last_size;
-        out[2] = c->last_size / c->width ? c->last_size / c->width : 1;
+        out[2] = at_least_one(c->last_size / c->width);
     } else {
         out[0] = out[1] = out[2] = 0;
     }
